@@ -1,0 +1,150 @@
+"""`animation-bot`: serve, validate, ask."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import SecretStr, ValidationError
+
+from bot.catalog import CatalogError, load_catalog
+from bot.commands import Invocation, respond
+from bot.directory import Directory
+from bot.mattermost_form import command_response
+from bot.ports import SystemClock
+from bot.registry import RegistryError, build_registry, read_registry_text
+from bot.settings import Settings, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        fields = ", ".join(f"ANIMATION_{str(e['loc'][0]).upper()}" for e in error.errors())
+        print(f"Configuration invalide : vérifie {fields}.", file=sys.stderr)
+        return 2
+    result: int = args.run(args, settings)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="animation-bot", description="Le bot Mattermost de l'équipe d'animation de beta.gouv.fr."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    serve = sub.add_parser("serve", help="lance le service HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--dev", action="store_true", help="mode essai : clé de signature jetable")
+    serve.set_defaults(run=_serve)
+
+    validate = sub.add_parser("validate", help="vérifie des fichiers de registre")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="FICHIER")
+    validate.add_argument("--catalog", type=Path, help="dossier de l'instantané beta.gouv.fr")
+    validate.set_defaults(run=_validate)
+
+    ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
+    ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
+    ask.add_argument("--json", action="store_true", help="réponse structurée, pour un programme")
+    ask.add_argument("text", nargs="*", metavar="TEXTE")
+    ask.set_defaults(run=_ask)
+    return parser
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    paths = args.paths or [settings.registry]
+    try:
+        catalog = load_catalog(args.catalog or settings.catalog)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    failed = False
+    for path in paths:
+        try:
+            registry = build_registry(
+                read_registry_text(path), catalog=catalog, today=SystemClock().today(), path=path
+            )
+        except RegistryError as error:
+            failed = True
+            print("\n".join(error.lines()))
+            continue
+        data = registry.data
+        print(
+            f"{path} : registre valide ({len(data.animators)} personnes, {len(data.teams)} équipes, "
+            f"{len(data.incubators)} incubateurs, {len(data.topics)} sujets, "
+            f"{len(data.categories)} catégories)."
+        )
+    return 1 if failed else 0
+
+
+def _load_directory(settings: Settings) -> Directory | None:
+    try:
+        registry = build_registry(
+            read_registry_text(settings.registry),
+            catalog=load_catalog(settings.catalog),
+            today=SystemClock().today(),
+            path=settings.registry,
+        )
+    except RegistryError as error:
+        print("Le registre n'est pas valide :", *error.lines(), sep="\n", file=sys.stderr)
+        return None
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return None
+    return Directory.of(registry)
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    directory = _load_directory(settings)
+    if directory is None:
+        return 1
+    invocation = Invocation(text=" ".join(args.text), user=args.user, today=SystemClock().today())
+    reply = respond(directory, invocation)
+    response = command_response(reply.text, public=reply.public)
+    if args.json:
+        print(json.dumps({**response, "data": dict(reply.data)}, ensure_ascii=False, indent=2))
+    else:
+        print(response["text"])
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.app import build
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if settings.secret is None:
+        if not args.dev:
+            print(
+                "ANIMATION_SECRET n'est pas défini : le service refuse de démarrer sans clé de "
+                "signature. Pour un essai local, ajoute --dev.",
+                file=sys.stderr,
+            )
+            return 2
+        settings = settings.model_copy(update={"secret": SecretStr(secrets.token_urlsafe(32))})
+        print("Mode essai : clé de signature jetable, les formulaires en cours ne survivront pas "
+              "à un redémarrage.", file=sys.stderr)
+    if not settings.command_tokens:
+        print("ANIMATION_COMMAND_TOKENS est vide : toutes les commandes seront refusées (401).",
+              file=sys.stderr)
+    try:
+        app, _ = build(settings)
+    except RegistryError as error:
+        print("Le registre n'est pas valide, le service ne démarre pas :", *error.lines(),
+              sep="\n", file=sys.stderr)
+        return 1
+    except CatalogError as error:
+        print(f"Instantané beta.gouv.fr illisible, le service ne démarre pas : {error}",
+              file=sys.stderr)
+        return 1
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0

@@ -1,0 +1,94 @@
+"""The shape of `data/referents.yaml`, as strict pydantic models.
+
+Strict mode matters here: YAML 1.1 reads `no`, `on` or `off` as booleans and
+`1.10` as a number; a lenient model would turn them into text silently.
+Every key is English, like beta.gouv.fr's own front matter; the comments at
+the top of the YAML file explain them in French.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+Label = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
+LongText = Annotated[str, StringConstraints(min_length=1, max_length=600, strip_whitespace=True)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://\S+$", max_length=300)]
+Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", max_length=120)]
+ChannelName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Alias = Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)]
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+Routing = Literal["team", "topic", "choice"]
+FieldName = Literal["team", "subject", "details", "animator", "contact_method"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Contact(_Strict):
+    email: Email
+    channel: ChannelName
+    page: Url
+
+
+class Commitments(_Strict):
+    link: Url
+    items: list[LongText] = Field(min_length=1)
+
+
+class Animator(_Strict):
+    id: Slug
+    name: Label
+    mattermost: Username
+    email: Email | None = None
+    tchap: Label | None = None
+    backup: Slug | None = None
+    absent_until: date | None = None
+    placeholder: bool = False
+
+
+class TeamReferent(_Strict):
+    startup: ExternalId
+    referents: list[Slug] = Field(min_length=1)
+    aliases: list[Alias] = []
+
+
+class IncubatorReferent(_Strict):
+    incubator: ExternalId
+    referents: list[Slug] = Field(min_length=1)
+    aliases: list[Alias] = []
+
+
+class Topic(_Strict):
+    id: Slug
+    name: Label
+    description: LongText | None = None
+    referents: list[Slug] = Field(min_length=1)
+    aliases: list[Alias] = []
+
+
+class Category(_Strict):
+    id: Slug
+    label: Label
+    description: LongText
+    routing: Routing
+    topic: Slug | None = None
+    confidential: bool = False
+    fields: list[FieldName] = Field(min_length=1)
+
+
+class RegistryFile(_Strict):
+    version: Literal[1]
+    contact: Contact
+    commitments: Commitments
+    animators: list[Animator] = Field(min_length=1)
+    teams: list[TeamReferent] = []
+    incubators: list[IncubatorReferent] = []
+    topics: list[Topic] = []
+    categories: list[Category] = Field(min_length=1)

@@ -1,0 +1,53 @@
+"""Configuration from `ANIMATION_*` environment variables (and `.env`), built by a factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PREFIX = "ANIMATION_"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    command_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    registry: Path = Path("data/referents.yaml")
+    catalog: Path = Path("data/betagouv")
+    database_url: str = "sqlite:///animation.db"
+    mattermost_url: str | None = None
+    mattermost_token: SecretStr | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    secret: SecretStr | None = None
+    # How often the registry file is checked for changes, in seconds.
+    reload_interval: float = Field(default=2.0, gt=0)
+    # Slash-command requests larger than this are refused before parsing.
+    max_body_bytes: int = Field(default=64 * 1024, gt=1024)
+
+    @field_validator("command_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
+
+    def token_values(self) -> tuple[str, ...]:
+        return tuple(t.get_secret_value() for t in self.command_tokens)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> Settings:
+    """Settings from `environ` when given (tests), else from the process environment."""
+    if environ is None:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    values = {
+        key[len(PREFIX) :].lower(): value
+        for key, value in environ.items()
+        if key.startswith(PREFIX)
+    }
+    return Settings.model_validate(values)

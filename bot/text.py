@@ -1,0 +1,131 @@
+"""Untrusted text: cleaning, folding for matching, and safe echoing in Markdown.
+
+Everything a person types reaches the bot through here before it is matched
+or echoed back. Echoed text must never ping (`@all`, `<!channel>`), never
+become a link and never break out of the sentence it sits in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from rapidfuzz import process, utils
+
+# Mattermost's own cap on a post (PostMessageMaxRunesV2).
+MAX_POST_RUNES = 16_383
+ZWSP = "\u200b"
+
+_SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
+_BACKTICKS = re.compile(r"`+")
+# Ligatures that neither casefold nor NFKD split.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
+_MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
+_CODE_SPAN = re.compile(r"(`+)(?:.*?)\1", re.DOTALL)
+_BEFORE_HIGH = re.compile(r" ([:;?!»])")
+_AFTER_OPEN = re.compile(r"« ")
+
+
+def clean(text: str) -> str:
+    """Drop control and format characters (NUL, bidi overrides, zero-width), fold spaces."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Zl", "Zp"):
+            kept.append(" " if char in "\t\n\r\x0b\x0c\u2028\u2029" else "")
+        elif category in ("Cf", "Cs", "Co"):
+            continue
+        else:
+            kept.append(char)
+    return _SPACES.sub(" ", "".join(kept)).strip()
+
+
+def fold(text: str) -> str:
+    """The matching key of a text: no case, accents, punctuation or extra spaces.
+
+    CamelCase is split first, so `MonAideCyber` and `mon aide cyber` agree.
+    """
+    spaced = _CAMEL.sub(" ", clean(unicodedata.normalize("NFKC", text)))
+    lowered = spaced.casefold().translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", lowered)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", _NOT_ALNUM.sub(" ", bare)).strip()
+
+
+def compact(folded: str) -> str:
+    """A folded key without spaces: `api geo`, `api-geo` and `apigeo` agree."""
+    return folded.replace(" ", "")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to at most `limit` characters, marking the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - 1, 0)].rstrip() + "…"
+
+
+def defuse_mentions(text: str) -> str:
+    """Break `@name` and Slack-style `<!channel>` / `<@id>` so they cannot notify."""
+    return text.replace("@", "@" + ZWSP).replace("<!", "<" + ZWSP + "!")
+
+
+def quote_user_text(text: str, *, limit: int = 80) -> str:
+    """What a person typed, echoed inertly: « `text` ».
+
+    A code span is never scanned for mentions and never becomes a link; the
+    fence is longer than any run of backticks inside so the text cannot close it.
+    """
+    inner = defuse_mentions(shorten(clean(text), limit)) or "(vide)"
+    longest = max((len(run) for run in _BACKTICKS.findall(inner)), default=0)
+    fence = "`" * (longest + 1)
+    if inner.startswith("`") or inner.endswith("`"):
+        inner = f" {inner} "
+    return f"« {fence}{inner}{fence} »"
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown in trusted-but-foreign text (team names from the snapshot)."""
+    return defuse_mentions(_MD_SPECIALS.sub(r"\\\1", clean(text)))
+
+
+def typeset(text: str) -> str:
+    """French typography: no-break spaces before « : ; ? ! » and inside « », outside code."""
+    parts = []
+    last = 0
+    for span in _CODE_SPAN.finditer(text):
+        parts.append(_typeset_prose(text[last : span.start()]))
+        parts.append(span.group(0))
+        last = span.end()
+    parts.append(_typeset_prose(text[last:]))
+    return "".join(parts)
+
+
+def _typeset_prose(text: str) -> str:
+    spaced = _BEFORE_HIGH.sub(lambda m: ("\u00a0" if m.group(1) in ":»" else "\u202f") + m.group(1), text)
+    return _AFTER_OPEN.sub("«\u00a0", spaced)
+
+
+def fit_post(text: str, *, limit: int = MAX_POST_RUNES) -> str:
+    """Cut a message on a line boundary so that it fits in one Mattermost post."""
+    if len(text) <= limit:
+        return text
+    notice = "\n… (réponse coupée : elle dépassait la taille d'un message)"
+    budget = limit - len(notice)
+    head = text[:budget]
+    cut = head.rfind("\n")
+    return (head[:cut] if cut > 0 else head) + notice
+
+
+def closest(value: str, choices: Iterable[str], *, cutoff: float = 70) -> str | None:
+    """The choice closest to a mistyped value, if any is close enough."""
+    best = process.extractOne(value, list(choices), processor=utils.default_process, score_cutoff=cutoff)
+    return None if best is None else str(best[0])
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """« (tu voulais dire « x » ?) », or nothing when no choice is close."""
+    best = closest(value, choices)
+    return f" (tu voulais dire « {best} » ?)" if best else ""

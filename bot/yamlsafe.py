@@ -1,0 +1,177 @@
+"""A strict YAML reader for files that people edit by hand.
+
+`yaml.safe_load` executes nothing, but it still expands aliases (a 271-byte
+file can walk into tens of megabytes), silently keeps the last of two
+duplicate keys, and forgets where each value was written. This reader
+refuses anchors and aliases, non-standard tags and duplicate keys, caps the
+size, and returns every value's line so that problems can name it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_YAML_BYTES = 1024 * 1024
+
+Path = tuple[str | int, ...]
+
+_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+
+@dataclass
+class Document:
+    """Plain data (dict, list, str, int, float, bool, None, date) with its lines."""
+
+    data: Any = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    # Raw text of every scalar YAML read as a boolean, for a precise message.
+    booleans: dict[Path, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, path: Path) -> int:
+        """The line of `path`, or of its closest written parent."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return 1
+
+
+class _StrictError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.problem = Problem(line, message)
+
+
+class _Loader(yaml.SafeLoader):
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _StrictError(
+                event.start_mark.line + 1,
+                f"les alias YAML (« *{event.anchor} ») ne sont pas acceptés : "
+                "recopie la valeur au lieu d'y faire référence",
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise _StrictError(
+                event.start_mark.line + 1,
+                f"les ancres YAML (« &{anchor} ») ne sont pas acceptées : "
+                "écris chaque valeur en entier",
+            )
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+
+def read_yaml(text: str) -> Document:
+    """Parse one YAML document; problems are collected, never raised."""
+    document = Document()
+    if len(text.encode("utf-8", errors="replace")) > MAX_YAML_BYTES:
+        document.problems.append(
+            Problem(1, f"fichier trop gros (plus de {MAX_YAML_BYTES // 1024} Kio)")
+        )
+        return document
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except _StrictError as error:
+        document.problems.append(error.problem)
+        return document
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        document.problems.append(Problem(line, _syntax_message(error)))
+        return document
+    except (yaml.YAMLError, RecursionError):
+        document.problems.append(Problem(1, "YAML illisible ou trop imbriqué"))
+        return document
+    finally:
+        loader.dispose()
+    if node is not None:
+        document.lines[()] = node.start_mark.line + 1
+        document.data = _Builder(document).build(node, ())
+    return document
+
+
+def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+    problem = (error.problem or "").lower()
+    if "tab" in problem:
+        return "erreur de syntaxe YAML : tabulation interdite, indente avec des espaces"
+    if "indent" in problem or "mapping values" in problem:
+        return "erreur de syntaxe YAML : indentation incohérente ou « : » mal placé"
+    if "found character" in problem:
+        return "erreur de syntaxe YAML : caractère inattendu, mets la valeur entre guillemets"
+    if "expected" in problem and "document" in problem:
+        return "un seul document YAML est attendu (pas de « --- » au milieu du fichier)"
+    return "erreur de syntaxe YAML : vérifie l'indentation, les « : » et les guillemets"
+
+
+class _Builder:
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.constructor = SafeConstructor()
+
+    def build(self, node: Node, path: Path) -> Any:
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, SequenceNode):
+            return self._sequence(node, path)
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            key = self._key(key_node, line)
+            if key is None:
+                continue
+            if key in result:
+                first = self.document.lines[(*path, key)]
+                self._problem(line, f"clé « {key} » en double (déjà présente ligne {first})")
+                continue
+            self.document.lines[(*path, key)] = line
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _key(self, node: Node, line: int) -> str | None:
+        if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            self._problem(line, "une clé doit être un simple mot (par exemple « name »)")
+            return None
+        return str(node.value)
+
+    def _sequence(self, node: SequenceNode, path: Path) -> list[Any]:
+        items = []
+        for index, item in enumerate(node.value):
+            self.document.lines[(*path, index)] = item.start_mark.line + 1
+            items.append(self.build(item, (*path, index)))
+        return items
+
+    def _scalar(self, node: Node, path: Path) -> Any:
+        line = node.start_mark.line + 1
+        if node.tag not in _SCALAR_TAGS:
+            self._problem(line, f"type YAML « {node.tag} » non accepté ici")
+            return None
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError):
+            self._problem(line, f"valeur illisible « {node.value} »")
+            return None
+        if isinstance(value, bool):
+            self.document.booleans[path] = str(node.value)
+        return value
+
+    def _problem(self, line: int, message: str) -> None:
+        self.document.problems.append(Problem(line, message))
+
