@@ -31,26 +31,49 @@ from bot.text import fold  # noqa: E402
 
 ROWS = ["azertyuiop", "qsdfghjklm", "wxcvbn"]
 FILLERS = [
-    "l'équipe {}", "startup {} ?", "qui est référent sur {}", "qui suit {} ?", "{} ?",
-    "c'est qui pour {}", "la startup {}", "référente {}", "qui s'occupe de {}",
+    "l'équipe {}",
+    "startup {} ?",
+    "qui est référent sur {}",
+    "qui suit {} ?",
+    "{} ?",
+    "c'est qui pour {}",
+    "la startup {}",
+    "référente {}",
+    "qui s'occupe de {}",
 ]
-UNKNOWN_WORDS = (
-    "potager malin licorne express pôle sud atelier boussole-bleue vigie marée colibri "
-    "archipel horizon phare sentinelle tremplin-vert passerelle rucher ardoise "
-    "mosaïque cap-nord étoile lumière alizé renard canopée galet cristal ancre relais "
-    "sillon orée ondine volute prisme hélice bocage garrigue azur boréal castor "
-    "citadelle dauphin écureuil falaise girafe hérisson iris jardin kiosque lagune "
-    "mistral nuage olivier papillon quai rivière saule tilleul univers verger "
-    "wagon zèbre balise boussole clairière digue escale fanal grenier halte "
-    "îlot jonquille lanterne moulin nomade oasis pivot radar signal tandem vigne "
-    "simple rapide facile direct public civique local social durable ouvert "
-    "numérique citoyen solidaire partagé express plus connect pro agent mairie "
-    "santé école emploi logement transport énergie climat eau forêt mer montagne"
-).split()
+UNKNOWN_WORDS = """
+    potager malin licorne express pôle sud atelier boussole-bleue vigie marée colibri
+    archipel horizon phare sentinelle tremplin-vert passerelle rucher ardoise
+    mosaïque cap-nord étoile lumière alizé renard canopée galet cristal ancre relais
+    sillon orée ondine volute prisme hélice bocage garrigue azur boréal castor
+    citadelle dauphin écureuil falaise girafe hérisson iris jardin kiosque lagune
+    mistral nuage olivier papillon quai rivière saule tilleul univers verger
+    wagon zèbre balise boussole clairière digue escale fanal grenier halte
+    îlot jonquille lanterne moulin nomade oasis pivot radar signal tandem vigne
+    simple rapide facile direct public civique local social durable ouvert
+    numérique citoyen solidaire partagé express plus connect pro agent mairie
+    santé école emploi logement transport énergie climat eau forêt mer montagne
+""".split()
 HOSTILE = [
-    "", "   ", "1 OR 1=1", "'; DROP TABLE startups; --", "@here 🔔", "@all", "<!channel>",
-    "[clique](https://evil.example)", "\u202egnp.exe", "\x00\x00", "🙂🙃", "a" * 5000,
-    "```", "**", "../../etc/passwd", "<script>alert(1)</script>", "null", "None", "?",
+    "",
+    "   ",
+    "1 OR 1=1",
+    "'; DROP TABLE startups; --",
+    "@here 🔔",
+    "@all",
+    "<!channel>",
+    "[clique](https://evil.example)",
+    "\u202egnp.exe",
+    "\x00\x00",
+    "🙂🙃",
+    "a" * 5000,
+    "```",
+    "**",
+    "../../etc/passwd",
+    "<script>alert(1)</script>",
+    "null",
+    "None",
+    "?",
 ]
 
 
@@ -102,7 +125,9 @@ def hyphen_space(name: str, rng: random.Random) -> str | None:
     return None
 
 
-def generate(directory: Directory, rng: random.Random, per_kind: int) -> list[tuple[str, str, object]]:
+def generate(
+    directory: Directory, rng: random.Random, per_kind: int
+) -> list[tuple[str, str, object]]:
     catalog = directory.registry.catalog
     items = [(s.id, s.name) for s in catalog.startups.values()]
     items += [(i.id, i.name) for i in catalog.incubators.values()]
@@ -146,7 +171,9 @@ def judge(match: Match, expected: object) -> tuple[bool, bool, bool]:
     return top1, confident and top1, confident and not top1
 
 
-def report(title: str, rows: list[tuple[str, str, object]], directory: Directory, show: bool) -> None:
+def report(
+    title: str, rows: list[tuple[str, str, object]], directory: Directory, show: bool
+) -> None:
     totals: Counter[str] = Counter()
     top1: Counter[str] = Counter()
     sure: Counter[str] = Counter()
@@ -172,9 +199,9 @@ def report(title: str, rows: list[tuple[str, str, object]], directory: Directory
     known = [k for k in totals if k not in ("unknown", "hostile")]
     n = sum(totals[k] for k in known)
     if n:
-        right = sum(top1[k] for k in known)
-        confident = sum(sure[k] for k in known)
-        print(f"{'all known':14}{n:>8}{100 * right / n:>8.1f}%{100 * confident / n:>10.1f}%")
+        hits = sum(top1[k] for k in known)
+        answered = sum(sure[k] for k in known)
+        print(f"{'all known':14}{n:>8}{100 * hits / n:>8.1f}%{100 * answered / n:>10.1f}%")
 
 
 def main() -> None:

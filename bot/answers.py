@@ -16,12 +16,7 @@ from bot.directory import Directory
 from bot.matching import Candidate, Match
 from bot.registry import Assignment, Registry
 from bot.schema import Animator, Topic
-from bot.text import md_escape, quote_user_text
-
-MONTHS = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre",
-)
+from bot.text import french_date, md_escape, quote_user_text
 
 
 @dataclass(frozen=True)
@@ -31,10 +26,6 @@ class Reply:
     text: str
     public: bool = False
     data: Mapping[str, object] = field(default_factory=dict)
-
-
-def french_date(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def contact_line(registry: Registry) -> str:
@@ -74,7 +65,12 @@ def match_data(match: Match) -> dict[str, object]:
     return {
         "status": match.status,
         "candidates": [
-            {"kind": c.entity.kind, "id": c.entity.id, "name": c.entity.name, "score": round(c.score, 1)}
+            {
+                "kind": c.entity.kind,
+                "id": c.entity.id,
+                "name": c.entity.name,
+                "score": round(c.score, 1),
+            }
             for c in match.candidates
         ],
     }
@@ -97,7 +93,9 @@ def _startup(registry: Registry, startup: Startup, candidate: Candidate, *, toda
     lines = []
     if assignment.reason == "team":
         lines.append(f"L'équipe {name} est suivie par {people(assignment.animators)}.")
-        lines.append("C'est sa personne référente directe : la DINUM accompagne l'équipe en direct.")
+        lines.append(
+            "C'est sa personne référente directe : la DINUM accompagne l'équipe en direct."
+        )
     elif assignment.reason == "incubator" and assignment.incubator is not None:
         lines.append(f"L'équipe {name} est suivie par {people(assignment.animators)}.")
         lines.append(
@@ -105,7 +103,11 @@ def _startup(registry: Registry, startup: Startup, candidate: Candidate, *, toda
             f"l'incubateur *{md_escape(assignment.incubator.name)}*."
         )
     else:
-        incubator = f" ni pour son incubateur *{md_escape(assignment.incubator.name)}*" if assignment.incubator else ""
+        incubator = (
+            f" ni pour son incubateur *{md_escape(assignment.incubator.name)}*"
+            if assignment.incubator
+            else ""
+        )
         lines.append(f"Personne n'est encore désigné pour l'équipe {name}{incubator}.")
         lines.append(f"Écris à l'équipe d'animation : {contact_line(registry)}.")
     lines += _availability(registry, assignment, today=today)
@@ -124,7 +126,8 @@ def _incubator(registry: Registry, incubator: Incubator, *, today: date) -> str:
     else:
         lines = [
             f"L'incubateur {name} est suivi par {people(assignment.animators)}.",
-            "Cette personne suit aussi les équipes de l'incubateur qui n'ont pas de référent direct.",
+            "Cette personne suit aussi les équipes de l'incubateur "
+            "qui n'ont pas de référent direct.",
         ]
     lines += _availability(registry, assignment, today=today)
     lines.append(f"Fiche : {incubator.url}")

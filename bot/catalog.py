@@ -108,7 +108,7 @@ def _records(path: Path, model: type[_M]) -> dict[str, _M]:
             record = model.model_validate(item)
         except ValidationError as error:
             raise CatalogError(f"{path} : élément n° {index + 1} invalide") from error
-        records[record.id] = record  # type: ignore[attr-defined]
+        records[record.id] = record
     return records
 
 

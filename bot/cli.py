@@ -36,7 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="animation-bot", description="Le bot Mattermost de l'équipe d'animation de beta.gouv.fr."
+        prog="animation-bot",
+        description="Le bot Mattermost de l'équipe d'animation de beta.gouv.fr.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
@@ -78,7 +79,8 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
             continue
         data = registry.data
         print(
-            f"{path} : registre valide ({len(data.animators)} personnes, {len(data.teams)} équipes, "
+            f"{path} : registre valide ({len(data.animators)} personnes, "
+            f"{len(data.teams)} équipes, "
             f"{len(data.incubators)} incubateurs, {len(data.topics)} sujets, "
             f"{len(data.categories)} catégories)."
         )
@@ -131,20 +133,31 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             )
             return 2
         settings = settings.model_copy(update={"secret": SecretStr(secrets.token_urlsafe(32))})
-        print("Mode essai : clé de signature jetable, les formulaires en cours ne survivront pas "
-              "à un redémarrage.", file=sys.stderr)
+        print(
+            "Mode essai : clé de signature jetable, les formulaires en cours ne survivront pas "
+            "à un redémarrage.",
+            file=sys.stderr,
+        )
     if not settings.command_tokens:
-        print("ANIMATION_COMMAND_TOKENS est vide : toutes les commandes seront refusées (401).",
-              file=sys.stderr)
+        print(
+            "ANIMATION_COMMAND_TOKENS est vide : toutes les commandes seront refusées (401).",
+            file=sys.stderr,
+        )
     try:
         app, _ = build(settings)
     except RegistryError as error:
-        print("Le registre n'est pas valide, le service ne démarre pas :", *error.lines(),
-              sep="\n", file=sys.stderr)
+        print(
+            "Le registre n'est pas valide, le service ne démarre pas :",
+            *error.lines(),
+            sep="\n",
+            file=sys.stderr,
+        )
         return 1
     except CatalogError as error:
-        print(f"Instantané beta.gouv.fr illisible, le service ne démarre pas : {error}",
-              file=sys.stderr)
+        print(
+            f"Instantané beta.gouv.fr illisible, le service ne démarre pas : {error}",
+            file=sys.stderr,
+        )
         return 1
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0

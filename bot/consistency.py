@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from bot.catalog import Catalog
 from bot.schema import Animator, Category, RegistryFile
-from bot.text import did_you_mean, fold
+from bot.text import did_you_mean, fold, french_date
 from bot.yamlsafe import Document, Problem
 from bot.yamlsafe import Path as DocPath
 
@@ -35,7 +35,9 @@ class _Checker:
     def run(self) -> None:
         self._unique("animators", [a.id for a in self.registry.animators], "id", "personne")
         self._unique(
-            "animators", [a.mattermost for a in self.registry.animators], "mattermost",
+            "animators",
+            [a.mattermost for a in self.registry.animators],
+            "mattermost",
             "identifiant Mattermost",
         )
         self._animators()
@@ -54,7 +56,9 @@ class _Checker:
         for index, value in enumerate(values):
             if value in seen:
                 first = self.document.line_of((section, seen[value], key))
-                self.add((section, index, key), f"{what} « {value} » en double (déjà ligne {first})")
+                self.add(
+                    (section, index, key), f"{what} « {value} » en double (déjà ligne {first})"
+                )
             else:
                 seen[value] = index
 
@@ -82,11 +86,17 @@ class _Checker:
                 self.add(path, f"personne de relais « {animator.backup} » inconnue{hint}")
             elif self._absent(animator) and self._absent(self.animators[animator.backup]):
                 backup = self.animators[animator.backup]
-                loop = " (et le relais revient au point de départ)" if backup.backup == animator.id else ""
+                until = french_date(backup.absent_until) if backup.absent_until else ""
+                loop = (
+                    " (et le relais revient au point de départ)"
+                    if backup.backup == animator.id
+                    else ""
+                )
                 self.add(
                     path,
                     f"« {animator.id} » est indisponible et sa personne de relais « {backup.id} » "
-                    f"aussi, jusqu'au {backup.absent_until}{loop} : choisis une personne présente",
+                    f"aussi, jusqu'au {until}{loop} : "
+                    "choisis une personne présente",
                 )
 
     def _absent(self, animator: Animator) -> bool:
@@ -159,9 +169,14 @@ class _Checker:
         topics = {t.id for t in self.registry.topics}
         if category.routing == "topic":
             if category.topic is None:
-                self.add((*path, "routing"), "« routing: topic » demande aussi « topic: <id du sujet> »")
+                self.add(
+                    (*path, "routing"), "« routing: topic » demande aussi « topic: <id du sujet> »"
+                )
             elif category.topic not in topics:
-                self.add((*path, "topic"), f"sujet « {category.topic} » inconnu{did_you_mean(category.topic, topics)}")
+                self.add(
+                    (*path, "topic"),
+                    f"sujet « {category.topic} » inconnu{did_you_mean(category.topic, topics)}",
+                )
         elif category.topic is not None:
             self.add((*path, "topic"), "« topic » ne sert qu'avec « routing: topic »")
         if category.routing == "team" and "team" not in fields:
@@ -170,7 +185,11 @@ class _Checker:
             self.add((*path, "fields"), "« routing: choice » demande le champ « animator »")
         if category.confidential:
             if category.routing != "choice":
-                self.add((*path, "routing"), "une catégorie confidentielle doit laisser choisir la personne : « routing: choice »")
+                self.add(
+                    (*path, "routing"),
+                    "une catégorie confidentielle doit laisser choisir la personne : "
+                    "« routing: choice »",
+                )
             told = [f for f in fields if f in ("subject", "details")]
             if told:
                 self.add(

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.matching import Entity, Matcher, Names
+from bot.matching import Matcher
+from bot.names import Entity, Names
 from bot.registry import Registry
 
 

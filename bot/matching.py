@@ -11,7 +11,6 @@ the caller gets candidates to choose from, never a guess.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.names import FILLER, Entity, Names, content_of, initials, upper_words
 from bot.text import clean, compact, fold
 
-EntityKind = Literal["startup", "incubator", "topic"]
 Status = Literal["found", "ambiguous", "unknown", "empty"]
 
 CONFIDENT = 88.0  # a fuzzy score this high, and clearly ahead, is an answer
@@ -31,30 +30,12 @@ PLAUSIBLE = 72.0  # at or above: offered as a choice
 SUGGESTION = 55.0  # at or above: named as a close name when nothing matches
 MAX_QUERY = 200
 
-# Words that carry no name: question words, "référent", "équipe", articles.
-FILLER = frozenset(
-    """
-    a au aux c ce cest d de des du en est et j je l la le les pour qui quel quelle quels
-    quelles s se sont sur un une the team equipe equipes startup startups start up
-    referent referente referents referentes occupe occupent suit suivi suivie
-    cherche veux voudrais savoir contacter contact personne svp stp merci bonjour salut
-    incubateur incubateurs incubee incube etat produit projet service
-    """.split()
-)
-_UPPER_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 # Penalties that rank exact hits: how much the query and the key had to be
 # reduced to meet (full, without filler words, without spaces), and which
 # kind of key met (a current name beats an id, which beats a former id).
 _FORM_PENALTY = (0.0, 1.0, 2.0, 2.0)
 KeyKind = Literal["name", "alias", "id", "former"]
 _KEY_PENALTY = {"name": 0.0, "alias": 0.0, "id": 0.5, "former": 1.0}
-
-
-@dataclass(frozen=True)
-class Entity:
-    kind: EntityKind
-    id: str
-    name: str
 
 
 @dataclass(frozen=True)
@@ -76,23 +57,6 @@ class Match:
 
 
 @dataclass(frozen=True)
-class Names:
-    """What an entity may be called.
-
-    `acronyms` are matched in any case (an owner's acronym, `ADEME`);
-    upper-case words of the name too. Initials of the name and upper-case
-    words of `mentions` (a mission) count only when the query is in capitals.
-    """
-
-    entity: Entity
-    ids: tuple[str, ...] = ()
-    former: tuple[str, ...] = ()
-    aliases: tuple[str, ...] = ()
-    acronyms: tuple[str, ...] = ()
-    mentions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
 class _Key:
     entity: int
     text: str
@@ -101,24 +65,9 @@ class _Key:
     content: str
 
 
-def content_of(folded: str) -> str:
-    return " ".join(t for t in folded.split() if t not in FILLER)
-
-
 def _forms(folded: str) -> tuple[str, str, str, str]:
     content = content_of(folded)
     return folded, content, compact(folded), compact(content)
-
-
-def upper_words(text: str) -> set[str]:
-    """Upper-case words of a text, CamelCase split first: `MonEspaceNIS2` gives `nis2`."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text)
-    return {fold(token) for token in _UPPER_TOKEN.findall(spaced)}
-
-
-def initials(text: str) -> str:
-    words = [w for w in fold(text).split() if w not in FILLER and not w.isdigit()]
-    return "".join(w[0] for w in words) if 2 <= len(words) <= 6 else ""
 
 
 class Matcher:
@@ -230,9 +179,13 @@ class Matcher:
         """
         sure = 0 if len(typed) < 6 else 1 if len(typed) < 10 else 2
         maybe = 0 if len(typed) < 4 else 1 if len(typed) < 6 else 2 if len(typed) < 12 else 3
-        found = process.extract(
-            typed, self.compact_keys, scorer=OSA.distance, score_cutoff=maxdist, limit=12
-        ) if (maxdist := max(sure, maybe)) else []
+        found = (
+            process.extract(
+                typed, self.compact_keys, scorer=OSA.distance, score_cutoff=maxdist, limit=12
+            )
+            if (maxdist := max(sure, maybe))
+            else []
+        )
         scored = []
         for choice, distance, key in found:
             truncated = choice.startswith(typed) or typed.startswith(choice)

@@ -41,10 +41,12 @@ class Settings(BaseSettings):
         return tuple(t.get_secret_value() for t in self.command_tokens)
 
 
-def load_settings(environ: Mapping[str, str] | None = None, *, env_file: str | None = ".env") -> Settings:
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, env_file: str | None = ".env"
+) -> Settings:
     """Settings from `environ` when given (tests), else from the process environment."""
     if environ is None:
-        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+        return Settings(_env_file=env_file)
     values = {
         key[len(PREFIX) :].lower(): value
         for key, value in environ.items()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 
 from rapidfuzz import process, utils
 
@@ -17,6 +18,20 @@ from rapidfuzz import process, utils
 MAX_POST_RUNES = 16_383
 ZWSP = "\u200b"
 
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
@@ -104,7 +119,9 @@ def typeset(text: str) -> str:
 
 
 def _typeset_prose(text: str) -> str:
-    spaced = _BEFORE_HIGH.sub(lambda m: ("\u00a0" if m.group(1) in ":»" else "\u202f") + m.group(1), text)
+    spaced = _BEFORE_HIGH.sub(
+        lambda m: ("\u00a0" if m.group(1) in ":»" else "\u202f") + m.group(1), text
+    )
     return _AFTER_OPEN.sub("«\u00a0", spaced)
 
 
@@ -121,7 +138,9 @@ def fit_post(text: str, *, limit: int = MAX_POST_RUNES) -> str:
 
 def closest(value: str, choices: Iterable[str], *, cutoff: float = 70) -> str | None:
     """The choice closest to a mistyped value, if any is close enough."""
-    best = process.extractOne(value, list(choices), processor=utils.default_process, score_cutoff=cutoff)
+    best = process.extractOne(
+        value, list(choices), processor=utils.default_process, score_cutoff=cutoff
+    )
     return None if best is None else str(best[0])
 
 
@@ -129,3 +148,8 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     """« (tu voulais dire « x » ?) », or nothing when no choice is close."""
     best = closest(value, choices)
     return f" (tu voulais dire « {best} » ?)" if best else ""
+
+
+def french_date(day: date) -> str:
+    """`15 décembre 2026`."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from bot.catalog import Catalog
 from bot.consistency import check_consistency
 from bot.schema import RegistryFile
-from bot.text import did_you_mean
+from bot.text import closest, did_you_mean
 from bot.yamlsafe import Document, Problem, read_yaml
 
 _PATTERN_HINTS = {
@@ -41,7 +41,9 @@ _PATTERN_HINTS = {
 }
 
 
-def validate_text(text: str, *, catalog: Catalog, today: date) -> tuple[RegistryFile | None, list[Problem]]:
+def validate_text(
+    text: str, *, catalog: Catalog, today: date
+) -> tuple[RegistryFile | None, list[Problem]]:
     """Parse and check a registry. The file is usable only when no problem is returned."""
     document = read_yaml(text)
     if document.problems or document.data is None:
@@ -50,10 +52,25 @@ def validate_text(text: str, *, catalog: Catalog, today: date) -> tuple[Registry
     try:
         registry = RegistryFile.model_validate(document.data)
     except ValidationError as error:
-        problems = [_translate(detail, document) for detail in error.errors()]
+        details = _without_misspelt_missing(error.errors())
+        problems = [_translate(detail, document) for detail in details]
         return None, sorted(set(problems), key=lambda p: p.line)
     problems = check_consistency(registry, document=document, catalog=catalog, today=today)
     return (None if problems else registry), sorted(problems, key=lambda p: p.line)
+
+
+def _without_misspelt_missing(details: list[ErrorDetails]) -> list[ErrorDetails]:
+    """Drop « name missing » when the same block has a misspelt key that means `name`."""
+    misspelt = {
+        (tuple(d["loc"][:-1]), closest(str(d["loc"][-1]), _fields_at(tuple(d["loc"][:-1]))))
+        for d in details
+        if d["type"] == "extra_forbidden"
+    }
+    return [
+        d
+        for d in details
+        if not (d["type"] == "missing" and (tuple(d["loc"][:-1]), str(d["loc"][-1])) in misspelt)
+    ]
 
 
 def _translate(detail: ErrorDetails, document: Document) -> Problem:
@@ -61,7 +78,7 @@ def _translate(detail: ErrorDetails, document: Document) -> Problem:
     kind = detail["type"]
     value = detail.get("input")
     line = document.line_of(loc)
-    name = str(loc[-1]) if loc else "document"
+    name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "document")
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1])
         hint = did_you_mean(name, allowed) if allowed else ""
@@ -70,12 +87,11 @@ def _translate(detail: ErrorDetails, document: Document) -> Problem:
     if kind == "missing":
         where = f" dans « {loc[-2]} »" if len(loc) > 1 and isinstance(loc[-2], str) else ""
         return Problem(line, f"champ obligatoire « {name} » manquant{where}")
-    if kind == "string_type" and loc in document.booleans:
-        raw = document.booleans[loc]
+    if kind == "string_type" and loc in document.typed:
+        raw = document.typed[loc]
+        read_as = "un booléen (vrai/faux)" if isinstance(value, bool) else "un nombre ou une date"
         return Problem(
-            line,
-            f"« {raw} » est lu comme un booléen (vrai/faux) par YAML : "
-            f'écris-le entre guillemets, "{raw}"',
+            line, f'« {raw} » est lu comme {read_as} par YAML : écris-le entre guillemets, "{raw}"'
         )
     return Problem(line, _message(kind, name=name, value=value, ctx=detail.get("ctx") or {}))
 
@@ -99,7 +115,7 @@ def _message(kind: str, *, name: str, value: Any, ctx: dict[str, Any]) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"« {name} » doit être un bloc de clés (« clé: valeur »)"
     if kind == "literal_error":
-        expected = str(ctx.get("expected", "")).replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", ", ")
         return f"valeur « {value} » non prévue pour « {name} » ; valeurs possibles : {expected}"
     if kind.startswith("date"):
         return f"« {name} » doit être une date au format AAAA-MM-JJ (par exemple 2026-12-15)"

@@ -60,14 +60,19 @@ def create_app(*, settings: Settings, holder: RegistryHolder, clock: Clock) -> F
         started = time.perf_counter()
         text = fields.get("text", "")
         try:
-            invocation = Invocation(text=text, user=fields.get("user_name", ""), today=clock.today())
+            invocation = Invocation(
+                text=text, user=fields.get("user_name", ""), today=clock.today()
+            )
             reply = respond(holder.directory, invocation)
         except Exception:
             log.exception("command failed")
             return json_response(command_response(UNEXPECTED, public=False))
         log.info(
             "command",
-            extra={"subcommand": _subcommand(text), "ms": round(1000 * (time.perf_counter() - started), 2)},
+            extra={
+                "subcommand": _subcommand(text),
+                "ms": round(1000 * (time.perf_counter() - started), 2),
+            },
         )
         return json_response(command_response(reply.text, public=reply.public))
 
@@ -97,7 +102,9 @@ def create_app(*, settings: Settings, holder: RegistryHolder, clock: Clock) -> F
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
-        return error_response(error.status_code, HTTP_MESSAGES.get(error.status_code, "Requête refusée."))
+        return error_response(
+            error.status_code, HTTP_MESSAGES.get(error.status_code, "Requête refusée.")
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:

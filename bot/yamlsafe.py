@@ -24,6 +24,8 @@ _SCALAR_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
 
+_COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -37,8 +39,9 @@ class Document:
 
     data: Any = None
     lines: dict[Path, int] = field(default_factory=dict)
-    # Raw text of every scalar YAML read as a boolean, for a precise message.
-    booleans: dict[Path, str] = field(default_factory=dict)
+    # Raw text of every scalar YAML read as something else than text
+    # (`no` as a boolean, `1.10` as a number), for a precise message.
+    typed: dict[Path, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def line_of(self, path: Path) -> int:
@@ -57,22 +60,23 @@ class _StrictError(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1 if event.start_mark else 1
         if isinstance(event, yaml.AliasEvent):
             raise _StrictError(
-                event.start_mark.line + 1,
+                line,
                 f"les alias YAML (« *{event.anchor} ») ne sont pas acceptés : "
                 "recopie la valeur au lieu d'y faire référence",
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise _StrictError(
-                event.start_mark.line + 1,
+                line,
                 f"les ancres YAML (« &{anchor} ») ne sont pas acceptées : "
                 "écris chaque valeur en entier",
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def read_yaml(text: str) -> Document:
@@ -107,7 +111,7 @@ def read_yaml(text: str) -> Document:
 
 def _syntax_message(error: yaml.MarkedYAMLError) -> str:
     problem = (error.problem or "").lower()
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem:
         return "erreur de syntaxe YAML : tabulation interdite, indente avec des espaces"
     if "indent" in problem or "mapping values" in problem:
         return "erreur de syntaxe YAML : indentation incohérente ou « : » mal placé"
@@ -124,6 +128,9 @@ class _Builder:
         self.constructor = SafeConstructor()
 
     def build(self, node: Node, path: Path) -> Any:
+        if isinstance(node, MappingNode | SequenceNode) and node.tag not in _COLLECTION_TAGS:
+            self._problem(node.start_mark.line + 1, f"type YAML « {node.tag} » non accepté ici")
+            return None
         if isinstance(node, MappingNode):
             return self._mapping(node, path)
         if isinstance(node, SequenceNode):
@@ -168,10 +175,9 @@ class _Builder:
         except (yaml.YAMLError, ValueError, OverflowError):
             self._problem(line, f"valeur illisible « {node.value} »")
             return None
-        if isinstance(value, bool):
-            self.document.booleans[path] = str(node.value)
+        if node.tag != "tag:yaml.org,2002:str":
+            self.document.typed[path] = str(node.value)
         return value
 
     def _problem(self, line: int, message: str) -> None:
         self.document.problems.append(Problem(line, message))
-

@@ -1,0 +1,60 @@
+"""Shared fixtures: the shipped registry, a clock you can set, the shared folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.catalog import Catalog, load_catalog
+from bot.directory import Directory
+from bot.registry import Registry, load_registry
+
+ROOT = Path(__file__).resolve().parents[1]
+REGISTRY = ROOT / "data" / "referents.yaml"
+CATALOG = ROOT / "data" / "betagouv"
+SHARED = ROOT.parent / "shared"
+TODAY = date(2026, 11, 29)
+
+
+@dataclass
+class FakeClock:
+    """A clock the test sets; `today` follows `moment`."""
+
+    moment: datetime = field(default_factory=lambda: datetime(2026, 11, 29, 10, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.date()
+
+
+def shared_file(relative: str) -> Path:
+    """A file of ../shared/, or a clean skip when the folder is not there (a fresh clone)."""
+    path = SHARED / relative
+    if not path.exists():
+        pytest.skip(f"../shared/{relative} is not here (it exists only beside the project)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(CATALOG)
+
+
+@pytest.fixture(scope="session")
+def registry() -> Registry:
+    return load_registry(REGISTRY, catalog_dir=CATALOG, today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def directory(registry: Registry) -> Directory:
+    return Directory.of(registry)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

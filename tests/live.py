@@ -1,0 +1,87 @@
+"""Start the real `animation-bot serve` under uvicorn on a free port, as a separate process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.conftest import CATALOG, ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveBot:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def bot_env(workdir: Path, extra: Mapping[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANIMATION_")}
+    env |= {
+        "ANIMATION_CATALOG": str(CATALOG),
+        "ANIMATION_DATABASE_URL": f"sqlite:///{workdir / 'animation.db'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    env |= dict(extra)
+    return env
+
+
+def run_cli(
+    args: list[str], *, workdir: Path, env: Mapping[str, str], timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=workdir,
+        env=bot_env(workdir, env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def start_bot(*, workdir: Path, env: Mapping[str, str]) -> LiveBot:
+    port = free_port()
+    log = workdir / "bot.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--dev", "--port", str(port)],
+            cwd=workdir,
+            env=bot_env(workdir, env),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    bot = LiveBot(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the bot exited: {log.read_text()}")
+        try:
+            if httpx.get(f"{bot.url}/healthz", timeout=1).status_code == 200:
+                return bot
+        except httpx.TransportError:
+            time.sleep(0.1)
+    bot.stop()
+    raise RuntimeError(f"the bot did not start: {log.read_text()}")

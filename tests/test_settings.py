@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import load_settings
+
+
+def test_defaults() -> None:
+    settings = load_settings({})
+    assert settings.command_tokens == ()
+    assert settings.registry == Path("data/referents.yaml")
+    assert settings.database_url == "sqlite:///animation.db"
+    assert settings.public_url == "http://127.0.0.1:8000"
+    assert settings.secret is None and settings.mattermost_url is None
+
+
+def test_tokens_are_a_comma_list_for_rotation() -> None:
+    settings = load_settings({"ANIMATION_COMMAND_TOKENS": " old , new,, "})
+    assert settings.token_values() == ("old", "new")
+
+
+def test_secrets_never_show_in_repr() -> None:
+    settings = load_settings(
+        {
+            "ANIMATION_COMMAND_TOKENS": "s3cr3t",
+            "ANIMATION_SECRET": "k3y",
+            "ANIMATION_MATTERMOST_TOKEN": "t0k",
+        }
+    )
+    text = repr(settings) + str(settings)
+    assert "s3cr3t" not in text and "k3y" not in text and "t0k" not in text
+
+
+def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "ANIMATION_COMMAND_TOKENS=from-file\nANIMATION_REGISTRY=r.yaml\n", encoding="utf-8"
+    )
+    monkeypatch.delenv("ANIMATION_COMMAND_TOKENS", raising=False)
+    monkeypatch.delenv("ANIMATION_REGISTRY", raising=False)
+    settings = load_settings(env_file=str(env_file))
+    assert settings.token_values() == ("from-file",)
+    assert settings.registry == Path("r.yaml")
+
+
+def test_only_animation_variables_count() -> None:
+    assert load_settings({"REGISTRY": "x", "ANIMATION_REGISTRY": "y"}).registry == Path("y")
