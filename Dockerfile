@@ -1,0 +1,29 @@
+# animation-bot: the Mattermost bot of beta.gouv.fr's équipe d'animation.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+
+RUN groupadd --system --gid 10001 bot \
+    && useradd --system --uid 10001 --gid bot --home-dir /app --no-create-home bot
+
+COPY pyproject.toml README.md LICENSE ./
+COPY bot ./bot
+RUN pip install --no-cache-dir . && mkdir -p /app/state && chown bot:bot /app/state
+
+# The registry and the beta.gouv.fr snapshot ship with the image; mount a newer
+# data/ over them to update the registry without rebuilding (it reloads by itself).
+COPY data ./data
+
+USER 10001:10001
+ENV ANIMATION_DATABASE_URL=sqlite:////app/state/animation.db
+EXPOSE 8000
+
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"]
+
+CMD ["animation-bot", "serve", "--host", "0.0.0.0", "--port", "8000"]
