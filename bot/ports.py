@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from bot.lifecycle import Request
+from bot.messages import Message
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -23,3 +27,23 @@ class SystemClock:
 
     def today(self) -> date:
         return datetime.now(PARIS).date()
+
+
+class RequestStore(Protocol):
+    """Where requests and the messages about them are kept, together."""
+
+    def create(
+        self, draft: Request, *, nonce: str, messages_for: Callable[[Request], Sequence[Message]]
+    ) -> tuple[Request, bool]: ...
+
+    def get(self, request_id: int) -> Request | None: ...
+
+    def replace(
+        self, before: Request, after: Request, *, messages: Sequence[Message], now: datetime
+    ) -> bool: ...
+
+    def of_requester(self, user_id: str, *, limit: int = 20) -> list[Request]: ...
+
+    def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]: ...
+
+    def post_of(self, request_id: int, animator_id: str) -> str | None: ...

@@ -101,6 +101,15 @@ def quote_user_text(text: str, *, limit: int = 80) -> str:
     return f"« {fence}{inner}{fence} »"
 
 
+def quote_block(text: str, *, limit: int = 3000) -> str:
+    """Lines a person wrote, shown as typed: a fenced block nothing can close or ping from."""
+    lines = [clean(line) for line in shorten(text, limit).splitlines()]
+    body = defuse_mentions("\n".join(lines).strip("\n")) or "(vide)"
+    longest = max((len(run) for run in _BACKTICKS.findall(body)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}\n{body}\n{fence}"
+
+
 def md_escape(text: str) -> str:
     """Escape Markdown in trusted-but-foreign text (team names from the snapshot)."""
     return defuse_mentions(_MD_SPECIALS.sub(r"\\\1", clean(text)))

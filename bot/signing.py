@@ -1,0 +1,74 @@
+"""Signed, expiring tokens for dialog `state` and button `context`.
+
+Mattermost adds no signature to dialog submissions or button clicks, and a
+dialog's `state` travels through the user's client (docs/mattermost-protocol.md
+§4-5). So what we hand out is HMAC-SHA256-signed, bound to a purpose and a
+user, and expires; anything else is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+
+class SignatureError(Exception):
+    """Why a token was refused: `forged`, `expired` or `misused` (someone else, another form)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Signer:
+    def __init__(self, key: str) -> None:
+        if len(key) < 16:
+            raise ValueError("signing key too short")
+        self._key = hashlib.sha256(b"animation-bot/v1\x00" + key.encode("utf-8")).digest()
+
+    def _mac(self, body: bytes) -> bytes:
+        return hmac.new(self._key, body, hashlib.sha256).digest()
+
+    def sign(self, claims: Mapping[str, Any], *, now: datetime, ttl_seconds: int) -> str:
+        """A token carrying `claims`, valid `ttl_seconds`, with a fresh nonce."""
+        payload = {
+            **claims,
+            "exp": int(now.timestamp()) + ttl_seconds,
+            "nonce": secrets.token_hex(8),
+        }
+        body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
+        return f"{_b64(body)}.{_b64(self._mac(body))}"
+
+    def verify(self, token: object, *, now: datetime, expect: Mapping[str, Any]) -> dict[str, Any]:
+        """The claims of a genuine, unexpired token whose claims include `expect`."""
+        if not isinstance(token, str) or token.count(".") != 1 or len(token) > 4096:
+            raise SignatureError("forged")
+        body_text, mac_text = token.split(".")
+        try:
+            body, mac = _unb64(body_text), _unb64(mac_text)
+        except (ValueError, TypeError) as error:
+            raise SignatureError("forged") from error
+        if not hmac.compare_digest(mac, self._mac(body)):
+            raise SignatureError("forged")
+        claims = json.loads(body)
+        if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
+            raise SignatureError("forged")
+        if any(claims.get(key) != value for key, value in expect.items()):
+            raise SignatureError("misused")
+        if claims["exp"] < now.timestamp():
+            raise SignatureError("expired")
+        return claims

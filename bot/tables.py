@@ -1,0 +1,96 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations in `bot/migrations` create it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the database keeps."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC).replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        moment: datetime = value
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+metadata = MetaData()
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nonce", String(64), nullable=False, unique=True),
+    Column("category_id", String(64), nullable=False),
+    Column("confidential", Boolean, nullable=False),
+    Column("requester_id", String(64), nullable=False, index=True),
+    Column("requester_name", String(64), nullable=False),
+    Column("team_kind", String(16)),
+    Column("team_id", String(200)),
+    Column("team_name", String(300)),
+    Column("subject", String(300), nullable=False, default=""),
+    Column("details", Text, nullable=False, default=""),
+    Column("contact_method", String(32), nullable=False, default=""),
+    Column("routing_reason", String(300), nullable=False, default=""),
+    # ",id1,id2," so that "who handles it" is a portable LIKE on SQLite and PostgreSQL.
+    Column("handlers", String(1000), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("claimed_by", String(64)),
+    Column("claimed_at", UtcDateTime),
+    Column("closed_by", String(64)),
+    Column("closed_at", UtcDateTime),
+)
+
+posts = Table(
+    "request_posts",
+    metadata,
+    Column("request_id", Integer, ForeignKey("requests.id"), primary_key=True),
+    Column("animator_id", String(64), primary_key=True),
+    Column("post_id", String(64), nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, ForeignKey("requests.id")),
+    Column("kind", String(16), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("locked_until", UtcDateTime),
+    Column("last_error", String(500)),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index("outbox_due", "status", "next_attempt_at"),
+)
