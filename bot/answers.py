@@ -15,17 +15,25 @@ from bot.catalog import Incubator, Startup
 from bot.directory import Directory
 from bot.matching import Candidate, Match
 from bot.registry import Assignment, Registry
-from bot.schema import Animator, Topic
+from bot.schema import Animator, Category, Topic
 from bot.text import french_date, md_escape, quote_user_text
 
 
 @dataclass(frozen=True)
 class Reply:
-    """A Markdown answer. `data` is the same answer for programs (`ask --json`)."""
+    """A Markdown answer. `data` is the same answer for programs (`ask --json`).
+
+    Effects for the chat adapter: `choices`, offer these categories as buttons;
+    `dialog`, open this category's form (the text is the fallback when it cannot).
+    `submitted`: the number of the request this reply stored, if any.
+    """
 
     text: str
     public: bool = False
     data: Mapping[str, object] = field(default_factory=dict)
+    choices: tuple[Category, ...] = ()
+    dialog: Category | None = None
+    submitted: int | None = None
 
 
 def contact_line(registry: Registry) -> str:

@@ -1,27 +1,88 @@
-"""Composition root: settings, registry, clock and routes wired together. Nothing imports it
-but the command line and the tests that start the real service."""
+"""Composition root: settings, registry, store, Mattermost client, worker and routes wired
+together. Nothing imports it but the command line and the tests that start the real service."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from fastapi import FastAPI
 
+from bot.desk import Desk
+from bot.interactions import Interactions
+from bot.mattermost import MattermostClient
+from bot.notifier import Buttons, MattermostNotifier
+from bot.outbox import Outbox
 from bot.ports import Clock, SystemClock
 from bot.reloader import RegistryHolder
 from bot.settings import Settings, load_settings
+from bot.signing import Signer
+from bot.store import SqlStore, make_engine, migrate
 from bot.web import create_app
+from bot.worker import Worker
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> tuple[FastAPI, RegistryHolder]:
-    """The app and its registry holder; raises `RegistryError` if the registry is not valid."""
+@dataclass
+class Service:
+    app: FastAPI
+    holder: RegistryHolder
+    store: SqlStore
+    outbox: Outbox
+    worker: Worker | None
+
+
+def open_store(settings: Settings) -> tuple[SqlStore, Outbox]:
+    """The database at `ANIMATION_DATABASE_URL`, migrated to the latest schema."""
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    return SqlStore(engine), Outbox(engine)
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> Service:
+    """Everything `serve` runs. Raises `RegistryError` if the registry is not valid."""
     clock = clock or SystemClock()
+    if settings.secret is None:
+        raise ValueError("ANIMATION_SECRET is required")
     holder = RegistryHolder(
         registry_path=settings.registry, catalog_dir=settings.catalog, clock=clock
     )
     holder.load()
-    return create_app(settings=settings, holder=holder, clock=clock), holder
+    store, outbox = open_store(settings)
+    signer = Signer(settings.secret.get_secret_value())
+    action_url = settings.public_url.rstrip("/") + "/mattermost/action"
+    buttons = Buttons(book=store, signer=signer, clock=clock, action_url=action_url)
+    client = None
+    worker = None
+    if settings.mattermost_url and settings.mattermost_token:
+        client = MattermostClient(
+            settings.mattermost_url,
+            settings.mattermost_token.get_secret_value(),
+            timeout=settings.mattermost_timeout,
+        )
+        notifier = MattermostNotifier(client, book=store, buttons=buttons)
+        worker = Worker(
+            outbox,
+            notifier,
+            clock,
+            lease=timedelta(seconds=settings.outbox_lease),
+            max_delay=settings.retry_max_delay,
+        )
+    interactions = Interactions(
+        holder=holder,
+        desk=Desk(store, clock, triage_channel=settings.triage_channel_id),
+        signer=signer,
+        clock=clock,
+        buttons=buttons,
+        client=client,
+        public_url=settings.public_url,
+        wake=worker.wake.set if worker else (lambda: None),
+    )
+    app = create_app(
+        settings=settings, holder=holder, clock=clock, interactions=interactions, worker=worker
+    )
+    return Service(app, holder, store, outbox, worker)
 
 
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory bot.app:app_from_environment`."""
-    app, _ = build(load_settings())
-    return app
+    return build(load_settings()).app

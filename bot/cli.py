@@ -105,10 +105,21 @@ def _load_directory(settings: Settings) -> Directory | None:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import open_store
+    from bot.desk import Desk
+
     directory = _load_directory(settings)
     if directory is None:
         return 1
-    invocation = Invocation(text=" ".join(args.text), user=args.user, today=SystemClock().today())
+    clock = SystemClock()
+    store, _ = open_store(settings)
+    invocation = Invocation(
+        text=" ".join(args.text),
+        user=args.user,
+        today=clock.today(),
+        user_id=f"cli:{args.user}",
+        desk=Desk(store, clock, triage_channel=settings.triage_channel_id),
+    )
     reply = respond(directory, invocation)
     response = command_response(reply.text, public=reply.public)
     if args.json:
@@ -144,7 +155,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
     try:
-        app, _ = build(settings)
+        app = build(settings).app
     except RegistryError as error:
         print(
             "Le registre n'est pas valide, le service ne démarre pas :",

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.answers import Reply, contact_line, who
+from bot.answers import Reply, who
+from bot.desk import Desk
 from bot.directory import Directory
+from bot.request_commands import demande, mes_demandes
 from bot.text import closest, compact, fold, quote_user_text
 
 MAX_TEXT = 2000
@@ -16,11 +18,14 @@ SHARE_FLAGS = frozenset({"--partager", "—partager", "–partager"})
 
 @dataclass(frozen=True)
 class Invocation:
-    """One command: what follows `/animation`, and who typed it."""
+    """One command: what follows `/animation`, who typed it, and the desk for requests."""
 
     text: str
     user: str
     today: date
+    user_id: str = ""
+    trigger_id: str = ""
+    desk: Desk | None = None
 
 
 Handler = Callable[[Directory, Invocation, str], Reply]
@@ -41,7 +46,9 @@ def respond(directory: Directory, invocation: Invocation) -> Reply:
     if handler is None:
         return _unknown(directory, invocation, name, " ".join(words))
     reply = handler(directory, invocation, rest)
-    return Reply(reply.text, public=share, data=reply.data)
+    if share and not (reply.dialog or reply.choices or reply.submitted):
+        return replace(reply, public=True)
+    return reply
 
 
 def help_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
@@ -52,6 +59,10 @@ def help_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply
             "Il te dit qui suit ton équipe, ton incubateur ou un sujet transverse.",
             "- `/animation qui <équipe, incubateur ou sujet>` : qui le suit, et pourquoi. "
             "Par exemple : `/animation qui aides territoires`",
+            "- `/animation demande [type]` : envoyer une demande à la bonne personne "
+            "(convention, partenariat, question, soutien, ou en confidence). "
+            "Par exemple : `/animation demande convention`",
+            "- `/animation mes-demandes` : où en sont tes demandes.",
             "- `/animation contact` : comment joindre toute l'équipe d'animation.",
             "- `/animation engagements` : les engagements de l'équipe, en bref.",
             "- `/animation aide` : ce message.",
@@ -90,14 +101,6 @@ def who_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
     return who(directory, rest, today=invocation.today)
 
 
-def later_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
-    return Reply(
-        "Les demandes ne passent pas encore par le bot. En attendant, écris à la personne "
-        "qui suit ton équipe (`/animation qui <ton équipe>`) ou à toute l'équipe d'animation : "
-        f"{contact_line(directory.registry)}."
-    )
-
-
 HANDLERS: dict[str, Handler] = {
     "": help_reply,
     "aide": help_reply,
@@ -107,10 +110,11 @@ HANDLERS: dict[str, Handler] = {
     "contacts": contact_reply,
     "engagements": commitments_reply,
     "engagement": commitments_reply,
-    "demande": later_reply,
-    "mesdemandes": later_reply,
+    "demande": demande,
+    "demandes": demande,
+    "mesdemandes": mes_demandes,
 }
-SUBCOMMANDS = ("aide", "qui", "contact", "engagements")
+SUBCOMMANDS = ("aide", "qui", "demande", "mes-demandes", "contact", "engagements")
 
 
 def _unknown(directory: Directory, invocation: Invocation, name: str, text: str) -> Reply:

@@ -104,7 +104,7 @@ class Desk:
                 request_id=request.id,
                 post_of=h,
                 buttons=actions,
-                choices=self._choices(registry, request),
+                choices=self.choices(registry, request),
             )
             for h in request.handlers
         ]
@@ -122,7 +122,7 @@ class Desk:
         return messages
 
     @staticmethod
-    def _choices(registry: Registry, request: Request) -> tuple[tuple[str, str], ...]:
+    def choices(registry: Registry, request: Request) -> tuple[tuple[str, str], ...]:
         if request.confidential:
             return ()
         return tuple(
@@ -170,7 +170,7 @@ class Desk:
         self, registry: Registry, before: Request, after: Request, *, clicker: str
     ) -> list[Message]:
         text, actions = animator_post(registry, after)
-        choices = self._choices(registry, after)
+        choices = self.choices(registry, after)
         messages = [
             Message(
                 "update", text, request_id=after.id, post_of=h, buttons=actions, choices=choices

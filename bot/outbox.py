@@ -49,6 +49,16 @@ class Outbox:
             for row in rows
         ]
 
+    def release(self, item_ids: list[int], *, at: datetime) -> None:
+        """Give back claimed messages untried (Mattermost is down: no point trying them now)."""
+        if item_ids:
+            with self.engine.begin() as connection:
+                connection.execute(
+                    update(outbox)
+                    .where(outbox.c.id.in_(item_ids))
+                    .values(locked_until=None, next_attempt_at=at)
+                )
+
     def sent(self, item_id: int, *, now: datetime) -> None:
         self._set(
             item_id, status="sent", sent_at=now, locked_until=None, attempts=outbox.c.attempts + 1

@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     mattermost_token: SecretStr | None = None
     public_url: str = "http://127.0.0.1:8000"
     secret: SecretStr | None = None
+    # The channel (id) where non-confidential requests are announced, if any.
+    triage_channel_id: str | None = None
+    # Timeout of every call to Mattermost's REST API, in seconds.
+    mattermost_timeout: float = Field(default=10.0, gt=0)
+    # Delivery retries back off exponentially up to this many seconds.
+    retry_max_delay: float = Field(default=60.0, gt=0)
+    # How long a replica may hold an outbox message before another takes it over, in seconds.
+    outbox_lease: float = Field(default=60.0, gt=0)
     # How often the registry file is checked for changes, in seconds.
     reload_interval: float = Field(default=2.0, gt=0)
     # Slash-command requests larger than this are refused before parsing.

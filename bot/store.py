@@ -212,3 +212,7 @@ class SqlStore:
                 )
             ).first()
         return None if row is None else str(row.post_id)
+
+    def is_confidential(self, request_id: int) -> bool:
+        request = self.get(request_id)
+        return bool(request and request.confidential)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
@@ -13,7 +14,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
+from bot.answers import Reply
 from bot.commands import Invocation, respond
+from bot.interactions import Interactions
 from bot.mattermost_form import (
     FormError,
     command_response,
@@ -26,6 +29,7 @@ from bot.mattermost_form import (
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
 from bot.settings import Settings
+from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -39,18 +43,32 @@ HTTP_MESSAGES = {
 }
 
 
-def create_app(*, settings: Settings, holder: RegistryHolder, clock: Clock) -> FastAPI:
+IO_SUBCOMMANDS = frozenset({"demande", "demandes", "mes-demandes", "mesdemandes"})
+
+
+def create_app(
+    *,
+    settings: Settings,
+    holder: RegistryHolder,
+    clock: Clock,
+    interactions: Interactions | None = None,
+    worker: Worker | None = None,
+) -> FastAPI:
     tokens = settings.token_values()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        watcher = asyncio.create_task(_watch_registry(holder, settings.reload_interval))
+        tasks = [asyncio.create_task(_watch_registry(holder, settings.reload_interval))]
+        if worker is not None:
+            tasks.append(asyncio.create_task(worker.run()))
         try:
             yield
         finally:
-            watcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watcher
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     app = FastAPI(title="animation-bot", lifespan=lifespan, docs_url=None, redoc_url=None)
 
@@ -60,10 +78,7 @@ def create_app(*, settings: Settings, holder: RegistryHolder, clock: Clock) -> F
         started = time.perf_counter()
         text = fields.get("text", "")
         try:
-            invocation = Invocation(
-                text=text, user=fields.get("user_name", ""), today=clock.today()
-            )
-            reply = respond(holder.directory, invocation)
+            reply = await _reply(fields)
         except Exception:
             log.exception("command failed")
             return json_response(command_response(UNEXPECTED, public=False))
@@ -74,7 +89,76 @@ def create_app(*, settings: Settings, holder: RegistryHolder, clock: Clock) -> F
                 "ms": round(1000 * (time.perf_counter() - started), 2),
             },
         )
-        return json_response(command_response(reply.text, public=reply.public))
+        return json_response(await _render(reply, fields))
+
+    async def _reply(fields: dict[str, str]) -> Reply:
+        text = fields.get("text", "")
+        invocation = Invocation(
+            text=text,
+            user=fields.get("user_name", ""),
+            today=clock.today(),
+            user_id=fields.get("user_id", ""),
+            trigger_id=fields.get("trigger_id", ""),
+            desk=interactions.desk if interactions else None,
+        )
+        if _subcommand(text) in IO_SUBCOMMANDS:  # touches the store: off the event loop
+            return await asyncio.to_thread(respond, holder.directory, invocation)
+        return respond(holder.directory, invocation)
+
+    async def _render(reply: Reply, fields: dict[str, str]) -> dict[str, Any]:
+        user = {"user_id": fields.get("user_id", ""), "user_name": fields.get("user_name", "")}
+        if reply.dialog is not None and interactions is not None:
+            opened = await interactions.open_form(
+                reply.dialog, trigger_id=fields.get("trigger_id", ""), **user
+            )
+            if opened:
+                return {}  # the dialog is the answer; an empty JSON object posts nothing
+        response = command_response(reply.text, public=reply.public)
+        if reply.choices and interactions is not None:
+            response["attachments"] = interactions.choice_attachments(reply.choices, **user)
+        if reply.submitted is not None and worker is not None:
+            worker.wake.set()
+        return response
+
+    @app.post("/mattermost/dialog")
+    async def dialog_submit(request: Request) -> Response:
+        payload = await _json(request)
+        if isinstance(payload, Response):
+            return payload
+        if interactions is None:
+            return json_response({"error": "Les demandes ne sont pas activées sur ce bot."})
+        try:
+            return json_response(await interactions.submit(payload))
+        except Exception:
+            log.exception("dialog submission failed")
+            return json_response({"error": UNEXPECTED})
+
+    @app.post("/mattermost/action")
+    async def action_click(request: Request) -> Response:
+        payload = await _json(request)
+        if isinstance(payload, Response):
+            return payload
+        if interactions is None:
+            return json_response(
+                {"ephemeral_text": "Les demandes ne sont pas activées sur ce bot."}
+            )
+        try:
+            return json_response(await interactions.click(payload))
+        except Exception:
+            log.exception("button click failed")
+            return json_response({"ephemeral_text": UNEXPECTED})
+
+    async def _json(request: Request) -> dict[str, Any] | Response:
+        try:
+            body = await read_body(request, limit=settings.max_body_bytes)
+            payload = json.loads(body)
+        except FormError as error:
+            return error_response(error.status, error.message)
+        except (ValueError, UnicodeDecodeError):
+            return error_response(400, "JSON attendu.")
+        if not isinstance(payload, dict):
+            return error_response(400, "Objet JSON attendu.")
+        return payload
 
     @app.post("/mattermost/command")
     async def command_post(request: Request) -> Response:

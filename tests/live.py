@@ -62,8 +62,8 @@ def run_cli(
     )
 
 
-def start_bot(*, workdir: Path, env: Mapping[str, str]) -> LiveBot:
-    port = free_port()
+def start_bot(*, workdir: Path, env: Mapping[str, str], port: int | None = None) -> LiveBot:
+    port = port or free_port()
     log = workdir / "bot.log"
     with log.open("wb") as out:
         process = subprocess.Popen(

@@ -1,0 +1,129 @@
+"""The Mattermost REST client: the only module that knows mattermostdriver.
+
+mattermostdriver 7.3.2 is synchronous and has no REST timeout unless
+`request_timeout` is set (docs/mattermost-protocol.md §9): every call here
+sets it, and callers run these methods in a thread, never on the event loop.
+Its exceptions are turned into `DeliveryError`, retryable or not.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from mattermostdriver import Driver
+from mattermostdriver import exceptions as mm
+
+T = TypeVar("T")
+_PERMANENT = (
+    mm.InvalidOrMissingParameters,
+    mm.NoAccessTokenProvided,
+    mm.NotEnoughPermissions,
+    mm.ResourceNotFound,
+    mm.MethodNotAllowed,
+    mm.ContentTooLarge,
+    mm.FeatureDisabled,
+)
+_STATUS = {
+    mm.InvalidOrMissingParameters: 400,
+    mm.NoAccessTokenProvided: 401,
+    mm.NotEnoughPermissions: 403,
+    mm.ResourceNotFound: 404,
+    mm.MethodNotAllowed: 405,
+    mm.ContentTooLarge: 413,
+    mm.FeatureDisabled: 501,
+}
+
+
+class DeliveryError(Exception):
+    """A Mattermost call failed. `retryable`: network, 429 or 5xx; else it will never work."""
+
+    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+
+
+def driver_options(url: str, token: str, *, timeout: float) -> dict[str, Any]:
+    """mattermostdriver's options from a base URL: it wants host, scheme, port, base path apart."""
+    parts = urlsplit(url.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"invalid Mattermost URL: {url!r}")
+    return {
+        "url": parts.hostname,
+        "scheme": parts.scheme,
+        "port": parts.port or (443 if parts.scheme == "https" else 80),
+        "basepath": parts.path + "/api/v4",
+        "token": token,
+        "request_timeout": timeout,
+        "verify": True,
+    }
+
+
+class MattermostClient:
+    def __init__(self, url: str, token: str, *, timeout: float = 10.0) -> None:
+        self.driver = Driver(driver_options(url, token, timeout=timeout))
+        self.driver.client.token = token
+        self._lock = threading.Lock()
+        self._users: dict[str, str] = {}
+        self._channels: dict[str, str] = {}
+        self._me: str | None = None
+
+    def call(self, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except _PERMANENT as error:
+            raise DeliveryError(
+                str(error)[:300], retryable=False, status=_STATUS[type(error)]
+            ) from None
+        except requests.HTTPError as error:
+            status = error.response.status_code if error.response is not None else None
+            retryable = status is None or status == 429 or status >= 500
+            raise DeliveryError(f"HTTP {status}", retryable=retryable, status=status) from None
+        except (requests.ConnectionError, requests.Timeout) as error:
+            raise DeliveryError(type(error).__name__, retryable=True) from None
+        except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+            raise DeliveryError(type(error).__name__, retryable=True) from None
+
+    def me(self) -> str:
+        if self._me is None:
+            self._me = str(self.call(lambda: self.driver.users.get_user("me"))["id"])
+        return self._me
+
+    def user_id(self, username: str) -> str:
+        if username not in self._users:
+            user = self.call(lambda: self.driver.users.get_user_by_username(username))
+            with self._lock:
+                self._users[username] = str(user["id"])
+        return self._users[username]
+
+    def direct_channel(self, user_id: str) -> str:
+        if user_id not in self._channels:
+            pair = [self.me(), user_id]
+            channel = self.call(lambda: self.driver.channels.create_direct_message_channel(pair))
+            with self._lock:
+                self._channels[user_id] = str(channel["id"])
+        return self._channels[user_id]
+
+    def create_post(
+        self, channel_id: str, message: str, *, props: dict[str, Any], pending_id: str
+    ) -> str:
+        """A post; `pending_id` lets the server drop a resend of the same post."""
+        body = {
+            "channel_id": channel_id,
+            "message": message,
+            "props": props,
+            "pending_post_id": pending_id,
+        }
+        return str(self.call(lambda: self.driver.posts.create_post(body))["id"])
+
+    def patch_post(self, post_id: str, message: str, *, props: dict[str, Any]) -> None:
+        body = {"message": message, "props": props}
+        self.call(lambda: self.driver.posts.patch_post(post_id, body))
+
+    def open_dialog(self, trigger_id: str, url: str, dialog: dict[str, Any]) -> None:
+        body = {"trigger_id": trigger_id, "url": url, "dialog": dialog}
+        self.call(lambda: self.driver.integration_actions.open_dialog(body))
