@@ -1,0 +1,160 @@
+"""Nothing lost, nothing sent twice: Mattermost down, failing, rate-limiting; the bot killed."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import REGISTRY
+from tests.fake_mattermost import FakeMattermost, user_id_for
+from tests.live import LiveBot, free_port, start_bot
+from tests.mattermost import command_form, command_headers, encode, parse_command_response
+
+TOKEN = "dlv-" + "k" * 22
+TRIAGE = "t" * 26
+
+
+def bot_env(workdir: Path, fake: FakeMattermost, port: int) -> dict[str, str]:
+    return {
+        "ANIMATION_COMMAND_TOKENS": TOKEN,
+        "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
+        "ANIMATION_MATTERMOST_URL": fake.url,
+        "ANIMATION_MATTERMOST_TOKEN": fake.token,
+        "ANIMATION_MATTERMOST_TIMEOUT": "2",
+        "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "ANIMATION_TRIAGE_CHANNEL_ID": TRIAGE,
+        "ANIMATION_SECRET": "s" * 32,
+        "ANIMATION_RETRY_MAX_DELAY": "0.5",
+        "ANIMATION_OUTBOX_LEASE": "2",
+    }
+
+
+@pytest.fixture
+def setup(tmp_path: Path) -> Iterator[tuple[FakeMattermost, Path]]:
+    shutil.copy(REGISTRY, tmp_path / "referents.yaml")
+    fake = FakeMattermost().start()
+    yield fake, tmp_path
+    fake.stop()
+
+
+def ask(bot: LiveBot, number: int) -> None:
+    text = f"demande convention aides territoires : objet {number}"
+    form = command_form(text, token=TOKEN, user_name="alice", user_id=user_id_for("alice"),
+                        trigger_id=f"trigger-{number}")
+    response = httpx.post(f"{bot.url}/mattermost/command", content=encode(form),
+                          headers=command_headers(TOKEN), timeout=10)
+    payload = parse_command_response(response)
+    assert "est enregistrée" in str(payload["text"]), payload
+
+
+def delivered(fake: FakeMattermost) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """Request numbers seen in each place: animator DMs, requester DMs, triage posts."""
+    def numbers(posts: list[dict[str, object]]) -> Counter[str]:
+        return Counter(str(p["message"]).split("n° ")[1].split(" ")[0] for p in posts)
+
+    return (
+        numbers(fake.posts_to("dominique.exemple")),
+        numbers(fake.posts_to("alice")),
+        numbers(fake.posts_in(TRIAGE)),
+    )
+
+
+def wait_all(fake: FakeMattermost, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if all(len(c) >= count for c in delivered(fake)):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"not all delivered: {[len(c) for c in delivered(fake)]}")
+
+
+def assert_exactly_once(fake: FakeMattermost, count: int) -> None:
+    for place in delivered(fake):
+        assert len(place) == count
+        assert set(place.values()) == {1}, place.most_common(3)
+
+
+def test_mattermost_down_then_failing_then_rate_limited(setup: tuple[FakeMattermost, Path]) -> None:
+    fake, workdir = setup
+    port = free_port()
+    bot = start_bot(workdir=workdir, port=port, env=bot_env(workdir, fake, port))
+    try:
+        fake.stop()  # connection refused
+        for number in range(20):
+            ask(bot, number)
+        time.sleep(1)
+        fake.failing = 500
+        fake.start()
+        for number in range(20, 35):
+            ask(bot, number)
+        time.sleep(1)
+        fake.failing = 429
+        for number in range(35, 50):
+            ask(bot, number)
+        time.sleep(1)
+        assert all(len(c) == 0 for c in delivered(fake))
+        fake.failing = None
+        wait_all(fake, 50)
+        time.sleep(1)  # anything sent twice would show up now
+        assert_exactly_once(fake, 50)
+        assert any(r.path == "/api/v4/posts" for r in fake.requests)
+    finally:
+        bot.stop()
+
+
+def test_bot_killed_mid_delivery_loses_nothing(setup: tuple[FakeMattermost, Path]) -> None:
+    fake, workdir = setup
+    port = free_port()
+    env = bot_env(workdir, fake, port)
+    bot = start_bot(workdir=workdir, port=port, env=env)
+    fake.stop()
+    for number in range(30):
+        ask(bot, number)
+    fake.start()
+    deadline = time.monotonic() + 30
+    while not fake.posts_to("dominique.exemple") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    bot.process.send_signal(signal.SIGKILL)
+    bot.process.wait()
+    sent_before_restart = sum(len(c) for c in delivered(fake))
+    restarted = start_bot(workdir=workdir, port=port, env=env)
+    try:
+        wait_all(fake, 30)
+        time.sleep(3)  # past the lease: a message taken twice would be sent twice by now
+        assert_exactly_once(fake, 30)
+        assert sent_before_restart < 90, "the kill should happen mid-delivery"
+    finally:
+        restarted.stop()
+
+
+def test_confidential_request_leaves_nothing_in_logs_or_channels(setup: tuple[FakeMattermost, Path]) -> None:
+    fake, workdir = setup
+    port = free_port()
+    bot = start_bot(workdir=workdir, port=port, env=bot_env(workdir, fake, port))
+    try:
+        form = command_form("demande mal-etre sacha tchap", token=TOKEN, user_name="alice",
+                            user_id=user_id_for("alice"), trigger_id="")
+        response = httpx.post(f"{bot.url}/mattermost/command", content=encode(form),
+                              headers=command_headers(TOKEN), timeout=10)
+        assert "en toute confidentialité" in str(parse_command_response(response)["text"])
+        dm = None
+        deadline = time.monotonic() + 15
+        while dm is None and time.monotonic() < deadline:
+            posts = fake.posts_to("sacha.exemple")
+            dm = posts[-1] if posts else None
+            time.sleep(0.05)
+        assert dm is not None and dm["message"].startswith("🔒 @alice souhaite échanger avec toi")
+    finally:
+        bot.stop()
+    channel_posts = [p for p in fake.posts.values() if not p["channel_id"].startswith("dm")]
+    assert channel_posts == []
+    log = bot.log.read_text(encoding="utf-8").lower()
+    for secret in ("tchap", "sacha", "mal-etre", "mal_etre", "alice"):
+        assert secret not in log
