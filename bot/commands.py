@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -13,7 +14,7 @@ from bot.request_commands import demande, mes_demandes
 from bot.text import closest, compact, fold, quote_user_text
 
 MAX_TEXT = 2000
-SHARE_FLAGS = frozenset({"--partager", "—partager", "–partager"})
+_SHARE = re.compile(r"(?<!\S)(?:--|—|–)partager(?!\S)")
 
 
 @dataclass(frozen=True)
@@ -38,17 +39,22 @@ def respond(directory: Directory, invocation: Invocation) -> Reply:
             f"Ta commande est trop longue (plus de {MAX_TEXT} caractères) : "
             "raccourcis-la, par exemple `/animation qui aides territoires`."
         )
-    words = invocation.text.split()
-    share = any(w in SHARE_FLAGS for w in words)
-    words = [w for w in words if w not in SHARE_FLAGS]
-    name, rest = (words[0], " ".join(words[1:])) if words else ("", "")
+    text, share = _without_share_flag(invocation.text)
+    parts = text.strip().split(None, 1)
+    name, rest = (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
     handler = HANDLERS.get(compact(fold(name)))
     if handler is None:
-        return _unknown(directory, invocation, name, " ".join(words))
+        return _unknown(directory, invocation, name, " ".join(text.split()))
     reply = handler(directory, invocation, rest)
     if share and not (reply.dialog or reply.choices or reply.submitted):
         return replace(reply, public=True)
     return reply
+
+
+def _without_share_flag(text: str) -> tuple[str, bool]:
+    """The text without `--partager` (a word on its own), and whether it was there."""
+    kept = _SHARE.sub(" ", text)
+    return kept, kept != text
 
 
 def help_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 
 from bot.answers import Reply, contact_line
 from bot.directory import Directory
-from bot.forms import inline_values, read_submission
+from bot.forms import form_for, inline_values, read_submission
 from bot.lifecycle import RoutingError
 from bot.registry import Registry
 from bot.schema import Category
@@ -80,7 +80,10 @@ def _inline(directory: Directory, invocation: Invocation, category: Category, te
         nonce=nonce[:64],
     )
     if isinstance(draft, dict):
-        problems = "\n".join(f"- {message}" for message in draft.values())
+        labels = {f.name: f.label for f in form_for(directory, category).fields}
+        problems = "\n".join(
+            f"- {labels.get(name, name)} : {message}" for name, message in draft.items()
+        )
         return Reply(
             f"Ta demande n'est pas partie :\n{problems}\nFormat : {inline_usage(category)}"
         )

@@ -35,8 +35,13 @@ class Recorded:
 class FakeMattermost:
     token: str = "bot-token"
     usernames: tuple[str, ...] = (
-        "alice", "bob", "camille.exemple", "dominique.exemple", "alex.exemple",
-        "sacha.exemple", "claude.exemple",
+        "alice",
+        "bob",
+        "camille.exemple",
+        "dominique.exemple",
+        "alex.exemple",
+        "sacha.exemple",
+        "claude.exemple",
     )
     requests: list[Recorded] = field(default_factory=list)
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -152,7 +157,7 @@ def _error(status: int, error_id: str) -> tuple[int, Any]:
 class _Handler(BaseHTTPRequestHandler):
     server_fake: FakeMattermost
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the tests read `requests` instead."""
 
     def _serve(self, method: str) -> None:

@@ -46,16 +46,26 @@ def setup(tmp_path: Path) -> Iterator[tuple[FakeMattermost, Path]]:
 
 def ask(bot: LiveBot, number: int) -> None:
     text = f"demande convention aides territoires : objet {number}"
-    form = command_form(text, token=TOKEN, user_name="alice", user_id=user_id_for("alice"),
-                        trigger_id=f"trigger-{number}")
-    response = httpx.post(f"{bot.url}/mattermost/command", content=encode(form),
-                          headers=command_headers(TOKEN), timeout=10)
+    form = command_form(
+        text,
+        token=TOKEN,
+        user_name="alice",
+        user_id=user_id_for("alice"),
+        trigger_id=f"trigger-{number}",
+    )
+    response = httpx.post(
+        f"{bot.url}/mattermost/command",
+        content=encode(form),
+        headers=command_headers(TOKEN),
+        timeout=10,
+    )
     payload = parse_command_response(response)
     assert "est enregistrée" in str(payload["text"]), payload
 
 
 def delivered(fake: FakeMattermost) -> tuple[Counter[str], Counter[str], Counter[str]]:
     """Request numbers seen in each place: animator DMs, requester DMs, triage posts."""
+
     def numbers(posts: list[dict[str, object]]) -> Counter[str]:
         return Counter(str(p["message"]).split("n° ")[1].split(" ")[0] for p in posts)
 
@@ -134,15 +144,26 @@ def test_bot_killed_mid_delivery_loses_nothing(setup: tuple[FakeMattermost, Path
         restarted.stop()
 
 
-def test_confidential_request_leaves_nothing_in_logs_or_channels(setup: tuple[FakeMattermost, Path]) -> None:
+def test_confidential_request_leaves_nothing_in_logs_or_channels(
+    setup: tuple[FakeMattermost, Path],
+) -> None:
     fake, workdir = setup
     port = free_port()
     bot = start_bot(workdir=workdir, port=port, env=bot_env(workdir, fake, port))
     try:
-        form = command_form("demande mal-etre sacha tchap", token=TOKEN, user_name="alice",
-                            user_id=user_id_for("alice"), trigger_id="")
-        response = httpx.post(f"{bot.url}/mattermost/command", content=encode(form),
-                              headers=command_headers(TOKEN), timeout=10)
+        form = command_form(
+            "demande mal-etre sacha tchap",
+            token=TOKEN,
+            user_name="alice",
+            user_id=user_id_for("alice"),
+            trigger_id="",
+        )
+        response = httpx.post(
+            f"{bot.url}/mattermost/command",
+            content=encode(form),
+            headers=command_headers(TOKEN),
+            timeout=10,
+        )
         assert "en toute confidentialité" in str(parse_command_response(response)["text"])
         dm = None
         deadline = time.monotonic() + 15

@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -54,33 +53,59 @@ def bot(tmp_path_factory: pytest.TempPathFactory, fake: FakeMattermost) -> Itera
 
 
 def command(bot: LiveBot, text: str, *, user: str = "alice") -> dict[str, Any]:
-    form = command_form(text, token=TOKEN, user_name=user, user_id=user_id_for(user),
-                        trigger_id=f"trigger-{time.monotonic_ns()}")
-    response = httpx.post(f"{bot.url}/mattermost/command", content=encode(form),
-                          headers=command_headers(TOKEN), timeout=10)
+    form = command_form(
+        text,
+        token=TOKEN,
+        user_name=user,
+        user_id=user_id_for(user),
+        trigger_id=f"trigger-{time.monotonic_ns()}",
+    )
+    response = httpx.post(
+        f"{bot.url}/mattermost/command",
+        content=encode(form),
+        headers=command_headers(TOKEN),
+        timeout=10,
+    )
     assert response.status_code == 200
     return dict(response.json())
 
 
-def click(bot: LiveBot, action: dict[str, Any], *, user: str, post_id: str, option: str | None = None) -> dict[str, Any]:
+def click(
+    bot: LiveBot, action: dict[str, Any], *, user: str, post_id: str, option: str | None = None
+) -> dict[str, Any]:
     context = dict(action["integration"]["context"])
     if option is not None:
         context["selected_option"] = option
     body = {
-        "user_id": user_id_for(user), "user_name": user, "channel_id": "c" * 26, "channel_name": "",
-        "team_id": "", "team_domain": "", "post_id": post_id, "trigger_id": f"trig-{time.monotonic_ns()}",
-        "type": action["type"], "data_source": "", "context": context,
+        "user_id": user_id_for(user),
+        "user_name": user,
+        "channel_id": "c" * 26,
+        "channel_name": "",
+        "team_id": "",
+        "team_domain": "",
+        "post_id": post_id,
+        "trigger_id": f"trig-{time.monotonic_ns()}",
+        "type": action["type"],
+        "data_source": "",
+        "context": context,
     }
     response = httpx.post(action["integration"]["url"], json=body, timeout=10)
     assert response.status_code == 200
     return dict(response.json())
 
 
-def submit(bot: LiveBot, opened: dict[str, Any], submission: dict[str, Any], *, user: str = "alice") -> dict[str, Any]:
+def submit(
+    bot: LiveBot, opened: dict[str, Any], submission: dict[str, Any], *, user: str = "alice"
+) -> dict[str, Any]:
     body = {
-        "type": "dialog_submission", "callback_id": opened["dialog"]["callback_id"],
-        "state": opened["dialog"]["state"], "user_id": user_id_for(user), "channel_id": "c" * 26,
-        "team_id": "t" * 26, "submission": submission, "cancelled": False,
+        "type": "dialog_submission",
+        "callback_id": opened["dialog"]["callback_id"],
+        "state": opened["dialog"]["state"],
+        "user_id": user_id_for(user),
+        "channel_id": "c" * 26,
+        "team_id": "t" * 26,
+        "submission": submission,
+        "cancelled": False,
     }
     response = httpx.post(opened["url"], json=body, timeout=10)
     assert response.status_code == 200
@@ -122,8 +147,18 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     assert "Je ne trouve pas cette équipe" in error["errors"]["team"]
 
     # 4. Submit: stored, then delivered.
-    assert submit(bot, opened, {"team": "aides territoires", "subject": "Convention avec la DGCL",
-                                "details": "Bloquée depuis 3 semaines @all"}) == {}
+    assert (
+        submit(
+            bot,
+            opened,
+            {
+                "team": "aides territoires",
+                "subject": "Convention avec la DGCL",
+                "details": "Bloquée depuis 3 semaines @all",
+            },
+        )
+        == {}
+    )
     dm = wait_for(lambda: fake.posts_to("dominique.exemple"))[-1]
     assert dm["message"].startswith("📥 Demande n° ")
     assert "De @alice, l'équipe **Aides-territoires**" in dm["message"]
@@ -131,18 +166,33 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     assert set(buttons(dm)) == {"claim", "reassign", "close"}
     number = dm["message"].split("n° ")[1].split(" ")[0]
     confirmation = wait_for(lambda: fake.posts_to("alice"))[-1]
-    assert confirmation["message"].startswith(f"Ta demande n° {number} est enregistrée. @dominique.exemple s'en occupe")
+    assert confirmation["message"].startswith(
+        f"Ta demande n° {number} est enregistrée. @dominique.exemple s'en occupe"
+    )
     triage = wait_for(lambda: fake.posts_in(TRIAGE))[-1]
     assert triage["message"].startswith(f"📥 Demande n° {number} · Convention")
 
     # The requester's view.
-    mine = parse_command_response(httpx.post(
-        f"{bot.url}/mattermost/command", headers=command_headers(TOKEN), timeout=10,
-        content=encode(command_form("mes-demandes", token=TOKEN, user_name="alice", user_id=ALICE))))
-    assert f"n° {number} · Convention, devis, service fait · en attente · @dominique.exemple" in str(mine["text"])
+    mine = parse_command_response(
+        httpx.post(
+            f"{bot.url}/mattermost/command",
+            headers=command_headers(TOKEN),
+            timeout=10,
+            content=encode(
+                command_form("mes-demandes", token=TOKEN, user_name="alice", user_id=ALICE)
+            ),
+        )
+    )
+    assert (
+        f"n° {number} · Convention, devis, service fait · en attente · @dominique.exemple"
+        in str(mine["text"])
+    )
 
     # 5. A double submit of the same form: still one request.
-    assert submit(bot, opened, {"team": "aides territoires", "subject": "Convention avec la DGCL"}) == {}
+    assert (
+        submit(bot, opened, {"team": "aides territoires", "subject": "Convention avec la DGCL"})
+        == {}
+    )
     time.sleep(0.5)
     assert len(fake.posts_to("dominique.exemple")) == 1
 
@@ -154,7 +204,10 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     claimed = click(bot, buttons(dm)["claim"], user="dominique.exemple", post_id=dm["id"])
     assert "tu t'occupes de la demande" in claimed["ephemeral_text"]
     assert "✅ Prise en charge par @dominique.exemple le " in claimed["update"]["message"]
-    assert {a["id"] for a in claimed["update"]["props"]["attachments"][0]["actions"]} == {"reassign", "close"}
+    assert {a["id"] for a in claimed["update"]["props"]["attachments"][0]["actions"]} == {
+        "reassign",
+        "close",
+    }
     wait_for(lambda: "a pris en charge ta demande" in fake.posts_to("alice")[-1]["message"])
     again = click(bot, buttons(dm)["claim"], user="dominique.exemple", post_id=dm["id"])
     assert again["ephemeral_text"] == "Trop tard : @dominique.exemple s'en occupe déjà."
@@ -166,23 +219,35 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     assert closed["update"]["props"]["attachments"] == []
     wait_for(lambda: f"Ta demande n° {number} est close" in fake.posts_to("alice")[-1]["message"])
     mine = command(bot, "mes-demandes")
-    assert f"n° {number} · Convention, devis, service fait · close" in mine["text"]
+    assert f"n° {number} · Convention, devis, service fait · close" in str(mine["text"])
 
 
 def test_forged_expired_and_foreign_tokens_are_refused(bot: LiveBot, fake: FakeMattermost) -> None:
     chooser = command(bot, "demande convention")
     opened = fake.dialogs[-1]
     assert chooser == {}
-    forged = dict(opened, dialog=dict(opened["dialog"], state=opened["dialog"]["state"][:-3] + "AAA"))
-    assert submit(bot, forged, {"team": "anct", "subject": "x"})["error"].startswith("Ce formulaire n'est pas valide")
+    forged = dict(
+        opened, dialog=dict(opened["dialog"], state=opened["dialog"]["state"][:-3] + "AAA")
+    )
+    assert submit(bot, forged, {"team": "anct", "subject": "x"})["error"].startswith(
+        "Ce formulaire n'est pas valide"
+    )
     assert submit(bot, opened, {"team": "anct", "subject": "x"}, user="bob")["error"].startswith(
-        "Ce formulaire a été ouvert par quelqu'un d'autre")
-    fake_button = {"type": "button", "integration": {"url": f"{bot.url}/mattermost/action",
-                                                      "context": {"token": "x.y"}}}
-    assert click(bot, fake_button, user="alice", post_id="p")["ephemeral_text"] == "Ce bouton n'est pas valide."
+        "Ce formulaire a été ouvert par quelqu'un d'autre"
+    )
+    fake_button = {
+        "type": "button",
+        "integration": {"url": f"{bot.url}/mattermost/action", "context": {"token": "x.y"}},
+    }
+    assert (
+        click(bot, fake_button, user="alice", post_id="p")["ephemeral_text"]
+        == "Ce bouton n'est pas valide."
+    )
 
 
-def test_confidential_request_reaches_only_the_chosen_person(bot: LiveBot, fake: FakeMattermost) -> None:
+def test_confidential_request_reaches_only_the_chosen_person(
+    bot: LiveBot, fake: FakeMattermost
+) -> None:
     assert command(bot, "demande mal-etre") == {}
     opened = fake.dialogs[-1]
     assert "Seule la personne que tu choisis sera prévenue" in opened["dialog"]["introduction_text"]
@@ -190,9 +255,23 @@ def test_confidential_request_reaches_only_the_chosen_person(bot: LiveBot, fake:
     triage_before = len(fake.posts_in(TRIAGE))
     assert submit(bot, opened, {"animator": "claude-exemple", "contact_method": "tchap"}) == {}
     dm = wait_for(lambda: fake.posts_to("claude.exemple"))[-1]
-    assert dm["message"].startswith("🔒 @alice souhaite échanger avec toi, en toute confidentialité")
+    assert dm["message"].startswith(
+        "🔒 @alice souhaite échanger avec toi, en toute confidentialité"
+    )
     assert "Moyen de contact préféré : Tchap. Rien d'autre n'a été transmis." in dm["message"]
     assert set(buttons(dm)) == {"claim", "close"}
     assert buttons(dm)["claim"]["name"] == "Je prends contact"
     time.sleep(0.5)
     assert len(fake.posts_in(TRIAGE)) == triage_before
+
+
+def test_what_the_bot_sent_matches_mattermost_openapi(bot: LiveBot, fake: FakeMattermost) -> None:
+    from tests.conftest import shared_file
+    from tests.openapi import validate
+
+    spec = shared_file("mattermost/openapi-v4.yaml")
+    if not fake.requests:
+        command(bot, "demande convention anct : x")
+        wait_for(lambda: fake.requests)
+    used = {validate(spec, r.method, r.path, r.body) for r in list(fake.requests)}
+    assert {"/api/v4/posts", "/api/v4/channels/direct", "/api/v4/actions/dialogs/open"} <= used

@@ -19,9 +19,19 @@ from tests.stores import BACKENDS, fresh_engine
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 DRAFT = Request(
-    id=0, category_id="convention", confidential=False, requester_id="u1", requester_name="alice",
-    handlers=("camille", "dominique"), status="open", created_at=NOW, team_kind="startup",
-    team_id="aides-territoires", team_name="Aides-territoires", subject="Objet", details="Détails",
+    id=0,
+    category_id="convention",
+    confidential=False,
+    requester_id="u1",
+    requester_name="alice",
+    handlers=("camille", "dominique"),
+    status="open",
+    created_at=NOW,
+    team_kind="startup",
+    team_id="aides-territoires",
+    team_name="Aides-territoires",
+    subject="Objet",
+    details="Détails",
     routing_reason="référente",
 )
 
@@ -33,14 +43,22 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
 
 def messages(request: Request) -> list[Message]:
     return [
-        Message("dm", f"pour camille {request.id}", to="@camille", request_id=request.id, post_of="camille"),
+        Message(
+            "dm",
+            f"pour camille {request.id}",
+            to="@camille",
+            request_id=request.id,
+            post_of="camille",
+        ),
         Message("dm", f"pour alice {request.id}", to="u1", request_id=request.id),
     ]
 
 
 def test_migrations_create_the_schema_and_run_twice(engine: Engine) -> None:
     migrate(engine)
-    assert {"requests", "request_posts", "outbox", "alembic_version"} <= set(inspect(engine).get_table_names())
+    assert {"requests", "request_posts", "outbox", "alembic_version"} <= set(
+        inspect(engine).get_table_names()
+    )
 
 
 def test_create_stores_request_and_messages_together(engine: Engine) -> None:
@@ -50,7 +68,8 @@ def test_create_stores_request_and_messages_together(engine: Engine) -> None:
     assert store.get(stored.id) == stored
     assert outbox.counts() == {"pending": 2, "sent": 0, "dead": 0}
     assert [i.message.text for i in outbox.claim(now=NOW, lease=timedelta(seconds=30))] == [
-        f"pour camille {stored.id}", f"pour alice {stored.id}"
+        f"pour camille {stored.id}",
+        f"pour alice {stored.id}",
     ]
 
 
@@ -66,7 +85,9 @@ def test_concurrent_double_submit_is_one_request(engine: Engine) -> None:
     store = SqlStore(engine)
     results: list[tuple[Request, bool]] = []
     threads = [
-        threading.Thread(target=lambda: results.append(store.create(DRAFT, nonce="race", messages_for=messages)))
+        threading.Thread(
+            target=lambda: results.append(store.create(DRAFT, nonce="race", messages_for=messages))
+        )
         for _ in range(8)
     ]
     for thread in threads:
@@ -101,7 +122,9 @@ def test_two_animators_claiming_at_once_one_wins(engine: Engine) -> None:
 def test_lists_for_requester_and_animator(engine: Engine) -> None:
     store = SqlStore(engine)
     one, _ = store.create(DRAFT, nonce="a", messages_for=messages)
-    two, _ = store.create(replace(DRAFT, requester_id="u2", handlers=("sacha",)), nonce="b", messages_for=messages)
+    two, _ = store.create(
+        replace(DRAFT, requester_id="u2", handlers=("sacha",)), nonce="b", messages_for=messages
+    )
     assert [r.id for r in store.of_requester("u1")] == [one.id]
     assert [r.id for r in store.of_animator("dominique")] == [one.id]
     assert [r.id for r in store.of_animator("sacha")] == [two.id]
@@ -139,7 +162,9 @@ def test_outbox_lease_retry_dead_and_takeover(engine: Engine) -> None:
 def test_parallel_claimers_never_take_the_same_message(engine: Engine) -> None:
     store, outbox = SqlStore(engine), Outbox(engine)
     for number in range(30):
-        store.create(replace(DRAFT, requester_id=f"u{number}"), nonce=f"m{number}", messages_for=messages)
+        store.create(
+            replace(DRAFT, requester_id=f"u{number}"), nonce=f"m{number}", messages_for=messages
+        )
     taken: list[int] = []
     lock = threading.Lock()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import pytest
@@ -54,7 +55,7 @@ categories:
 TODAY = date(2026, 11, 29)
 
 
-def edit(changes: dict[int, str | None]) -> str:
+def edit(changes: Mapping[int, str | None]) -> str:
     """BASE with some lines replaced (by one or several lines) or removed (None)."""
     lines = BASE.splitlines()
     out = []

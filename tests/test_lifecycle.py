@@ -1,0 +1,134 @@
+"""Routing and the claim/close/reassign rules, without storage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.catalog import Catalog
+from bot.lifecycle import Draft, Request, RoutingError, allowed, claimed, closed, reassigned, route
+from bot.names import Entity
+from bot.registry import Registry, build_registry
+from tests.test_validation import BASE, edit
+
+TODAY = date(2026, 11, 29)
+NOW = datetime(2026, 11, 29, 10, tzinfo=UTC)
+AWAY = {13: "    mattermost: camille.exemple\n    absent_until: 2026-12-15"}
+
+
+def registry(catalog: Catalog, changes: Mapping[int, str | None] | None = None) -> Registry:
+    text = edit(changes) if changes else BASE
+    return build_registry(text, catalog=catalog, today=TODAY, path=Path("t.yaml"))
+
+
+def draft(registry: Registry, category: str, **fields: Any) -> Draft:
+    return Draft(
+        category=registry.categories[category],
+        requester_id="u",
+        requester_name="alice",
+        nonce="n",
+        **fields,
+    )
+
+
+def test_team_category_goes_to_the_team_referent(catalog: Catalog) -> None:
+    reg = registry(catalog)
+    team = Entity("startup", "aides-territoires", "Aides-territoires")
+    routing = route(reg, draft(reg, "convention", team=team), today=TODAY)
+    assert [a.id for a in routing.handlers] == ["camille"]
+    assert routing.reason == "référente ou référent de l'équipe"
+
+
+def test_team_through_incubator(catalog: Catalog) -> None:
+    reg = registry(catalog)
+    startup = next(
+        s
+        for s in catalog.startups.values()
+        if s.incubator == "anct" and s.id != "aides-territoires"
+    )
+    routing = route(
+        reg, draft(reg, "convention", team=Entity("startup", startup.id, startup.name)), today=TODAY
+    )
+    assert [a.id for a in routing.handlers] == ["dominique"]
+    assert routing.reason.startswith(
+        "référente ou référent de l'incubateur L'Incubateur des Territoires"
+    )
+
+
+def test_absent_referent_is_replaced_and_it_is_said(catalog: Catalog) -> None:
+    reg = registry(catalog, AWAY)
+    routing = route(
+        reg, draft(reg, "convention", team=Entity("startup", "aides-territoires", "A")), today=TODAY
+    )
+    assert [a.id for a in routing.handlers] == ["dominique"]
+    assert [(a.id, b.id) for a, b in routing.replaced] == [("camille", "dominique")]
+
+
+def test_confidential_goes_to_the_chosen_person_even_when_away(catalog: Catalog) -> None:
+    reg = registry(catalog, AWAY)
+    routing = route(
+        reg, draft(reg, "mal-etre", chosen="camille", contact_method="tchap"), today=TODAY
+    )
+    assert [a.id for a in routing.handlers] == ["camille"]
+    assert routing.replaced == ()
+
+
+def test_no_team_or_no_choice_is_a_routing_error(catalog: Catalog) -> None:
+    reg = registry(catalog)
+    with pytest.raises(RoutingError):
+        route(reg, draft(reg, "convention"), today=TODAY)
+    with pytest.raises(RoutingError):
+        route(reg, draft(reg, "mal-etre", chosen="nobody"), today=TODAY)
+    with pytest.raises(RoutingError, match="Personne n'est encore désigné"):
+        route(
+            reg, draft(reg, "convention", team=Entity("startup", "domifa", "DomiFa")), today=TODAY
+        )
+
+
+OPEN = Request(
+    id=1,
+    category_id="convention",
+    confidential=False,
+    requester_id="u",
+    requester_name="alice",
+    handlers=("camille", "dominique"),
+    status="open",
+    created_at=NOW,
+)
+
+
+@pytest.mark.parametrize(
+    ("request_", "action", "who", "expected"),
+    [
+        (OPEN, "claim", "camille", None),
+        (OPEN, "claim", "sacha", "not_addressed"),
+        (OPEN, "close", "dominique", None),
+        (claimed(OPEN, "camille", NOW), "claim", "dominique", "taken"),
+        (claimed(OPEN, "camille", NOW), "close", "dominique", "not_yours"),
+        (claimed(OPEN, "camille", NOW), "close", "camille", None),
+        (closed(OPEN, "camille", NOW), "close", "camille", "closed"),
+        (closed(OPEN, "camille", NOW), "claim", "dominique", "closed"),
+        (
+            OPEN.__class__(**{**OPEN.__dict__, "confidential": True}),
+            "reassign",
+            "camille",
+            "confidential",
+        ),
+        (OPEN, "reassign", "camille", None),
+    ],
+)
+def test_who_may_do_what(request_: Request, action: str, who: str, expected: str | None) -> None:
+    assert allowed(request_, action, who) == expected  # type: ignore[arg-type]
+
+
+def test_transitions() -> None:
+    taken = claimed(OPEN, "camille", NOW)
+    assert (taken.status, taken.claimed_by, taken.owner) == ("claimed", "camille", "camille")
+    done = closed(OPEN, "dominique", NOW)
+    assert (done.status, done.claimed_by, done.closed_by) == ("closed", "dominique", "dominique")
+    moved = reassigned(taken, "sacha")
+    assert (moved.status, moved.handlers, moved.claimed_by) == ("open", ("sacha",), None)
