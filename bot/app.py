@@ -78,7 +78,12 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
         wake=worker.wake.set if worker else (lambda: None),
     )
     app = create_app(
-        settings=settings, holder=holder, clock=clock, interactions=interactions, worker=worker
+        settings=settings,
+        holder=holder,
+        clock=clock,
+        interactions=interactions,
+        worker=worker,
+        outbox=outbox,
     )
     return Service(app, holder, store, outbox, worker)
 

@@ -26,6 +26,7 @@ from bot.mattermost_form import (
     read_body,
     token_matches,
 )
+from bot.outbox import Outbox
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
 from bot.settings import Settings
@@ -53,6 +54,7 @@ def create_app(
     clock: Clock,
     interactions: Interactions | None = None,
     worker: Worker | None = None,
+    outbox: Outbox | None = None,
 ) -> FastAPI:
     tokens = settings.token_values()
 
@@ -182,7 +184,15 @@ def create_app(
 
     @app.get("/healthz")
     async def healthz() -> Response:
-        return _health(holder)
+        body, status = health(holder)
+        if outbox is not None and status == 200:
+            try:
+                body["outbox"] = await asyncio.to_thread(outbox.counts)
+            except Exception:  # the database is down: say so, and be not ready
+                log.exception("outbox unreadable")
+                body |= {"status": "unavailable", "outbox": None}
+                status = 503
+        return json_response(body, status=status)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
@@ -202,7 +212,8 @@ def _subcommand(text: str) -> str:
     return words[0][:20].lower() if words else ""
 
 
-def _health(holder: RegistryHolder) -> Response:
+def health(holder: RegistryHolder) -> tuple[dict[str, Any], int]:
+    """The `/healthz` body and status: 503 until a registry is loaded."""
     loaded = holder.loaded
     error = holder.last_error
     registry: dict[str, Any] = {
@@ -213,13 +224,13 @@ def _health(holder: RegistryHolder) -> Response:
         else {"at": error.at.isoformat(), "messages": list(error.messages)},
     }
     if loaded is None:
-        return json_response({"status": "unavailable", "registry": registry}, status=503)
+        return {"status": "unavailable", "registry": registry}, 503
     registry |= {
         "version": loaded.directory.registry.version,
         "loaded_at": loaded.loaded_at.isoformat(),
         "startups": len(loaded.directory.registry.catalog.startups),
     }
-    return json_response({"status": "ok", "registry": registry})
+    return {"status": "ok", "registry": registry}, 200
 
 
 async def _watch_registry(holder: RegistryHolder, interval: float) -> None:

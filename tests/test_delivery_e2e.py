@@ -114,6 +114,8 @@ def test_mattermost_down_then_failing_then_rate_limited(setup: tuple[FakeMatterm
         wait_all(fake, 50)
         time.sleep(1)  # anything sent twice would show up now
         assert_exactly_once(fake, 50)
+        health = httpx.get(f"{bot.url}/healthz", timeout=5).json()
+        assert health["outbox"] == {"pending": 0, "sent": 150, "dead": 0}
         assert any(r.path == "/api/v4/posts" for r in fake.requests)
     finally:
         bot.stop()

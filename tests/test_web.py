@@ -139,8 +139,8 @@ def test_healthz(client: AppClient) -> None:
 
 
 def test_healthz_is_503_before_any_registry(clock: FakeClock, tmp_path: Path) -> None:
-    from bot.web import _health
+    from bot.web import health
 
     holder = RegistryHolder(registry_path=tmp_path / "none.yaml", catalog_dir=CATALOG, clock=clock)
-    response = _health(holder)
-    assert response.status_code == 503
+    body, status = health(holder)
+    assert status == 503 and body["status"] == "unavailable"
