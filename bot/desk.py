@@ -95,19 +95,7 @@ class Desk:
     def _first_messages(
         self, registry: Registry, request: Request, routing: Routing
     ) -> list[Message]:
-        text, actions = animator_post(registry, request)
-        messages = [
-            Message(
-                "dm",
-                text,
-                to="@" + registry.animators[h].mattermost,
-                request_id=request.id,
-                post_of=h,
-                buttons=actions,
-                choices=self.choices(registry, request),
-            )
-            for h in request.handlers
-        ]
+        messages = self._handler_dms(registry, request)
         confirmation = say.confirmation(registry, request, routing, today=self.clock.today())
         messages.append(Message("dm", confirmation, to=request.requester_id, request_id=request.id))
         if self.triage_channel and not request.confidential:
@@ -120,6 +108,22 @@ class Desk:
                 )
             )
         return messages
+
+    def _handler_dms(self, registry: Registry, request: Request) -> list[Message]:
+        """One DM per person handling the request, each kept as that person's post."""
+        text, actions = animator_post(registry, request)
+        return [
+            Message(
+                "dm",
+                text,
+                to="@" + registry.animators[h].mattermost,
+                request_id=request.id,
+                post_of=h,
+                buttons=actions,
+                choices=self.choices(registry, request),
+            )
+            for h in request.handlers
+        ]
 
     @staticmethod
     def choices(registry: Registry, request: Request) -> tuple[tuple[str, str], ...]:
@@ -179,18 +183,7 @@ class Desk:
             if h != clicker
         ]
         if after.handlers != before.handlers:
-            messages += [
-                Message(
-                    "dm",
-                    text,
-                    to="@" + registry.animators[h].mattermost,
-                    request_id=after.id,
-                    post_of=h,
-                    buttons=actions,
-                    choices=choices,
-                )
-                for h in after.handlers
-            ]
+            messages += self._handler_dms(registry, after)
         messages.append(
             Message(
                 "dm", say.to_requester(registry, after), to=after.requester_id, request_id=after.id
