@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -29,6 +30,9 @@ MARGIN = 4.0  # how far ahead of the next entity the best one must be
 PLAUSIBLE = 72.0  # at or above: offered as a choice
 SUGGESTION = 55.0  # at or above: named as a close name when nothing matches
 MAX_QUERY = 200
+CANDIDATES = 64  # keys scored in full for a fuzzy query
+SHORT = 8  # queries this short are also compared with every name of about their length
+PREFIX = 5  # longest word beginning indexed for partial words
 
 # Penalties that rank exact hits: how much the query and the key had to be
 # reduced to meet (full, without filler words, without spaces), and which
@@ -84,7 +88,18 @@ class Matcher:
             self._add(item)
         self.folded_keys = [k.folded for k in self.keys]
         self.compact_keys = [compact(k.folded) for k in self.keys]
-        self.content_keys = [k.content for k in self.keys]
+        self.sorted_keys = [sorted_words(k.content) for k in self.keys]
+        grams: dict[str, list[int]] = defaultdict(list)
+        for index, key in enumerate(self.compact_keys):
+            for gram in trigrams(key):
+                grams[gram].append(index)
+        self.grams = {gram: np.asarray(keys, dtype=np.int32) for gram, keys in grams.items()}
+        near: dict[str, set[int]] = defaultdict(set)
+        for index, key in enumerate(self.compact_keys):
+            if len(key) <= SHORT + 2:
+                for form in deletions(key):
+                    near[form].add(index)
+        self.deletions = {form: frozenset(keys) for form, keys in near.items()}
 
     def _add(self, item: Names) -> None:
         index = len(self.entities)
@@ -119,7 +134,9 @@ class Matcher:
                 known = self.exact[form].get(key_index, 0.0)
                 self.exact[form][key_index] = max(known, score)
         for token in set(folded.split()):
-            self.prefixes[token[:3]].add(key_index)
+            for size in range(3, PREFIX + 1):
+                if len(token) >= size or size == 3:
+                    self.prefixes[token[:size]].add(key_index)
 
     def lookup(self, query: str) -> Match:
         text = clean(query[:MAX_QUERY])
@@ -151,17 +168,41 @@ class Matcher:
         ranked = sorted(found, key=lambda i: self.entities[i].name)
         return [Candidate(self.entities[i], 100.0, key.upper(), "acronym") for i in ranked]
 
+    def _candidates(self, typed: str) -> list[int]:
+        """The keys sharing the most letter triples with the query, most first.
+
+        Scoring every key costs too much once there are thousands of teams; a
+        name within a few typos of the query keeps most of its triples, so it is
+        among these.
+        """
+        postings = [self.grams[g] for g in trigrams(typed) if g in self.grams]
+        if not postings:
+            postings = [np.zeros(0, dtype=np.int32)]
+        counts = np.bincount(np.concatenate(postings), minlength=len(self.keys))
+        found = np.flatnonzero(counts)
+        if len(found) > CANDIDATES:
+            found = found[np.argpartition(counts[found], -CANDIDATES)[-CANDIDATES:]]
+        keys = [int(k) for k in found[np.argsort(-counts[found], kind="stable")]]
+        if len(typed) <= SHORT:
+            # Two slips in a short name leave it few triples: find the short names two
+            # deletions away instead (a name two edits away shares one of these forms).
+            near = set().union(*(self.deletions.get(form, ()) for form in deletions(typed)))
+            keys += sorted(near - set(keys))
+        return keys
+
     def _fuzzy(self, folded: str, content: str) -> list[Candidate]:
+        typed = compact(folded)
+        keys = self._candidates(typed)
         scored: list[tuple[int, float]] = []
         for query, choices, scorer in (
-            (folded, self.folded_keys, fuzz.ratio),
-            (content, self.content_keys, fuzz.token_sort_ratio),
+            (folded, [self.folded_keys[k] for k in keys], fuzz.ratio),
+            (sorted_words(content), [self.sorted_keys[k] for k in keys], fuzz.ratio),
         ):
-            for _, score, key in process.extract(
+            for _, score, index in process.extract(
                 query, choices, scorer=scorer, limit=12, score_cutoff=SUGGESTION
             ):
-                scored.append((key, min(float(score), CONFIDENT - 1)))
-        scored += self._typos(compact(folded))
+                scored.append((keys[index], min(float(score), CONFIDENT - 1)))
+        scored += self._typos(typed, keys)
         partial = self._partial_words(folded)
         if len({self.keys[key].entity for key, _ in partial}) > 1:
             # The words typed begin several names: whatever else scores high
@@ -169,7 +210,7 @@ class Matcher:
             scored = [(key, min(score, CONFIDENT - 1)) for key, score in scored]
         return self._best_per_entity(scored + partial)
 
-    def _typos(self, typed: str) -> list[tuple[int, float]]:
+    def _typos(self, typed: str, keys: list[int]) -> list[tuple[int, float]]:
         """Slips of the keyboard: a letter dropped, swapped or mistyped.
 
         One slip in a name of 6 letters or more, two from 10, make an answer;
@@ -179,15 +220,14 @@ class Matcher:
         """
         sure = 0 if len(typed) < 6 else 1 if len(typed) < 10 else 2
         maybe = 0 if len(typed) < 4 else 1 if len(typed) < 6 else 2 if len(typed) < 12 else 3
-        found = (
-            process.extract(
-                typed, self.compact_keys, scorer=OSA.distance, score_cutoff=maxdist, limit=12
-            )
-            if (maxdist := max(sure, maybe))
-            else []
-        )
+        maxdist = max(sure, maybe)
+        if not maxdist:
+            return []
+        choices = [self.compact_keys[k] for k in keys]
+        found = process.extract(typed, choices, scorer=OSA.distance, score_cutoff=maxdist, limit=12)
         scored = []
-        for choice, distance, key in found:
+        for choice, distance, index in found:
+            key = keys[index]
             truncated = choice.startswith(typed) or typed.startswith(choice)
             if distance <= sure and not truncated:
                 scored.append((key, 96.0 - 4.0 * distance))
@@ -205,7 +245,7 @@ class Matcher:
         required = [w for w in words if w not in FILLER]
         if not required or any(len(w) < 3 and not w.isdigit() for w in required):
             return []
-        pools = [self.prefixes.get(w[:3], set()) for w in required]
+        pools = sorted((self.prefixes.get(w[:PREFIX], set()) for w in required), key=len)
         covered: list[tuple[int, float, int]] = []
         for key in set.intersection(*pools):
             name_words = self.keys[key].folded.split()
@@ -232,6 +272,24 @@ class Matcher:
         return [
             Candidate(self.entities[i], score, key.text, key.kind) for i, (score, key) in ranked
         ]
+
+
+def trigrams(text: str) -> set[str]:
+    padded = f"^{text}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def deletions(word: str, depth: int = 2) -> set[str]:
+    """The word with up to `depth` letters deleted (itself included)."""
+    forms = {word}
+    for _ in range(depth):
+        forms |= {form[:i] + form[i + 1 :] for form in forms for i in range(len(form))}
+    return forms
+
+
+def sorted_words(text: str) -> str:
+    """Words in order, so that a plain ratio ignores word order (token_sort_ratio, precomputed)."""
+    return " ".join(sorted(text.split()))
 
 
 def _decide_exact(ranked: list[Candidate]) -> Match:
