@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fastapi import FastAPI
-
 from bot.desk import Desk
 from bot.interactions import Interactions
 from bot.mattermost import MattermostClient
@@ -17,6 +15,7 @@ from bot.ports import Clock, SystemClock
 from bot.reloader import RegistryHolder
 from bot.settings import Settings, load_settings
 from bot.signing import Signer
+from bot.slash import ASGIApp
 from bot.store import SqlStore, make_engine, migrate
 from bot.web import create_app
 from bot.worker import Worker
@@ -24,7 +23,7 @@ from bot.worker import Worker
 
 @dataclass
 class Service:
-    app: FastAPI
+    app: ASGIApp
     holder: RegistryHolder
     store: SqlStore
     outbox: Outbox
@@ -88,6 +87,6 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
     return Service(app, holder, store, outbox, worker)
 
 
-def app_from_environment() -> FastAPI:
+def app_from_environment() -> ASGIApp:
     """For `uvicorn --factory bot.app:app_from_environment`."""
     return build(load_settings()).app

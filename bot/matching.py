@@ -16,10 +16,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.candidates import CandidateIndex
 from bot.names import FILLER, Entity, Names, content_of, initials, upper_words
 from bot.text import clean, compact, fold
 
@@ -30,8 +30,6 @@ MARGIN = 4.0  # how far ahead of the next entity the best one must be
 PLAUSIBLE = 72.0  # at or above: offered as a choice
 SUGGESTION = 55.0  # at or above: named as a close name when nothing matches
 MAX_QUERY = 200
-CANDIDATES = 64  # keys scored in full for a fuzzy query
-SHORT = 8  # queries this short are also compared with every name of about their length
 PREFIX = 5  # longest word beginning indexed for partial words
 
 # Penalties that rank exact hits: how much the query and the key had to be
@@ -89,17 +87,7 @@ class Matcher:
         self.folded_keys = [k.folded for k in self.keys]
         self.compact_keys = [compact(k.folded) for k in self.keys]
         self.sorted_keys = [sorted_words(k.content) for k in self.keys]
-        grams: dict[str, list[int]] = defaultdict(list)
-        for index, key in enumerate(self.compact_keys):
-            for gram in trigrams(key):
-                grams[gram].append(index)
-        self.grams = {gram: np.asarray(keys, dtype=np.int32) for gram, keys in grams.items()}
-        near: dict[str, set[int]] = defaultdict(set)
-        for index, key in enumerate(self.compact_keys):
-            if len(key) <= SHORT + 2:
-                for form in deletions(key):
-                    near[form].add(index)
-        self.deletions = {form: frozenset(keys) for form, keys in near.items()}
+        self.index = CandidateIndex(self.compact_keys)
 
     def _add(self, item: Names) -> None:
         index = len(self.entities)
@@ -168,31 +156,9 @@ class Matcher:
         ranked = sorted(found, key=lambda i: self.entities[i].name)
         return [Candidate(self.entities[i], 100.0, key.upper(), "acronym") for i in ranked]
 
-    def _candidates(self, typed: str) -> list[int]:
-        """The keys sharing the most letter triples with the query, most first.
-
-        Scoring every key costs too much once there are thousands of teams; a
-        name within a few typos of the query keeps most of its triples, so it is
-        among these.
-        """
-        postings = [self.grams[g] for g in trigrams(typed) if g in self.grams]
-        if not postings:
-            postings = [np.zeros(0, dtype=np.int32)]
-        counts = np.bincount(np.concatenate(postings), minlength=len(self.keys))
-        found = np.flatnonzero(counts)
-        if len(found) > CANDIDATES:
-            found = found[np.argpartition(counts[found], -CANDIDATES)[-CANDIDATES:]]
-        keys = [int(k) for k in found[np.argsort(-counts[found], kind="stable")]]
-        if len(typed) <= SHORT:
-            # Two slips in a short name leave it few triples: find the short names two
-            # deletions away instead (a name two edits away shares one of these forms).
-            near = set().union(*(self.deletions.get(form, ()) for form in deletions(typed)))
-            keys += sorted(near - set(keys))
-        return keys
-
     def _fuzzy(self, folded: str, content: str) -> list[Candidate]:
         typed = compact(folded)
-        keys = self._candidates(typed)
+        keys = self.index.candidates(typed)
         scored: list[tuple[int, float]] = []
         for query, choices, scorer in (
             (folded, [self.folded_keys[k] for k in keys], fuzz.ratio),
@@ -272,19 +238,6 @@ class Matcher:
         return [
             Candidate(self.entities[i], score, key.text, key.kind) for i, (score, key) in ranked
         ]
-
-
-def trigrams(text: str) -> set[str]:
-    padded = f"^{text}$"
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def deletions(word: str, depth: int = 2) -> set[str]:
-    """The word with up to `depth` letters deleted (itself included)."""
-    forms = {word}
-    for _ in range(depth):
-        forms |= {form[:i] + form[i + 1 :] for form in forms for i in range(len(form))}
-    return forms
 
 
 def sorted_words(text: str) -> str:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,37 +13,27 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from bot.answers import Reply
-from bot.commands import Invocation, respond
 from bot.interactions import Interactions
 from bot.mattermost_form import (
     FormError,
-    command_response,
     error_response,
     json_response,
     parse_form,
     read_body,
-    token_matches,
 )
 from bot.outbox import Outbox
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
 from bot.settings import Settings
+from bot.slash import UNEXPECTED, ASGIApp, SlashCommands, fast_path
 from bot.worker import Worker
 
 log = logging.getLogger(__name__)
 
-UNEXPECTED = (
-    "Oups, je n'ai pas pu traiter ta commande : l'erreur vient de mon côté, pas de toi. "
-    "Réessaie dans un instant ; si cela dure, écris à l'équipe d'animation."
-)
 HTTP_MESSAGES = {
     404: "Adresse inconnue.",
     405: "Méthode non acceptée sur cette adresse.",
 }
-
-
-IO_SUBCOMMANDS = frozenset({"demande", "demandes", "mes-demandes", "mesdemandes"})
 
 
 def create_app(
@@ -55,8 +44,8 @@ def create_app(
     interactions: Interactions | None = None,
     worker: Worker | None = None,
     outbox: Outbox | None = None,
-) -> FastAPI:
-    tokens = settings.token_values()
+) -> ASGIApp:
+    """The FastAPI app, with `POST /mattermost/command` served by `slash.fast_path`."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,53 +63,17 @@ def create_app(
 
     app = FastAPI(title="animation-bot", lifespan=lifespan, docs_url=None, redoc_url=None)
 
+    commands = SlashCommands(
+        tokens=settings.token_values(),
+        holder=holder,
+        clock=clock,
+        interactions=interactions,
+        worker=worker,
+    )
+
     async def handle_command(fields: dict[str, str]) -> Response:
-        if not token_matches(fields.get("token", ""), tokens):
-            return error_response(401, "Jeton de commande invalide.")
-        started = time.perf_counter()
-        text = fields.get("text", "")
-        try:
-            reply = await _reply(fields)
-        except Exception:
-            log.exception("command failed")
-            return json_response(command_response(UNEXPECTED, public=False))
-        log.info(
-            "command",
-            extra={
-                "subcommand": _subcommand(text),
-                "ms": round(1000 * (time.perf_counter() - started), 2),
-            },
-        )
-        return json_response(await _render(reply, fields))
-
-    async def _reply(fields: dict[str, str]) -> Reply:
-        text = fields.get("text", "")
-        invocation = Invocation(
-            text=text,
-            user=fields.get("user_name", ""),
-            today=clock.today(),
-            user_id=fields.get("user_id", ""),
-            trigger_id=fields.get("trigger_id", ""),
-            desk=interactions.desk if interactions else None,
-        )
-        if _subcommand(text) in IO_SUBCOMMANDS:  # touches the store: off the event loop
-            return await asyncio.to_thread(respond, holder.directory, invocation)
-        return respond(holder.directory, invocation)
-
-    async def _render(reply: Reply, fields: dict[str, str]) -> dict[str, Any]:
-        user = {"user_id": fields.get("user_id", ""), "user_name": fields.get("user_name", "")}
-        if reply.dialog is not None and interactions is not None:
-            opened = await interactions.open_form(
-                reply.dialog, trigger_id=fields.get("trigger_id", ""), **user
-            )
-            if opened:
-                return {}  # the dialog is the answer; an empty JSON object posts nothing
-        response = command_response(reply.text, public=reply.public)
-        if reply.choices and interactions is not None:
-            response["attachments"] = interactions.choice_attachments(reply.choices, **user)
-        if reply.submitted is not None and worker is not None:
-            worker.wake.set()
-        return response
+        status, payload = await commands.answer(fields)
+        return json_response(payload, status=status)
 
     @app.post("/mattermost/dialog")
     async def dialog_submit(request: Request) -> Response:
@@ -162,7 +115,7 @@ def create_app(
             return error_response(400, "Objet JSON attendu.")
         return payload
 
-    @app.post("/mattermost/command")
+    # The POST route also exists here, behind `fast_path`, for completeness.
     async def command_post(request: Request) -> Response:
         try:
             body = await read_body(request, limit=settings.max_body_bytes)
@@ -171,7 +124,6 @@ def create_app(
             return error_response(error.status, error.message)
         return await handle_command(fields)
 
-    @app.get("/mattermost/command")
     async def command_get(request: Request) -> Response:
         query = request.url.query
         if len(query) > settings.max_body_bytes:
@@ -181,6 +133,9 @@ def create_app(
         except FormError as error:
             return error_response(error.status, error.message)
         return await handle_command(fields)
+
+    app.add_route("/mattermost/command", command_post, methods=["POST"])
+    app.add_route("/mattermost/command", command_get, methods=["GET"])
 
     @app.get("/healthz")
     async def healthz() -> Response:
@@ -204,12 +159,7 @@ def create_app(
     async def invalid_request(request: Request, error: RequestValidationError) -> Response:
         return error_response(400, "Requête mal formée.")
 
-    return app
-
-
-def _subcommand(text: str) -> str:
-    words = text.split()
-    return words[0][:20].lower() if words else ""
+    return fast_path(app, commands, limit=settings.max_body_bytes)
 
 
 def health(holder: RegistryHolder) -> tuple[dict[str, Any], int]:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 CORE = """
-    answers catalog commands consistency desk directory forms lifecycle matching messages
+    answers candidates catalog commands consistency desk directory forms lifecycle matching messages
     names ports registry reloader request_commands request_texts schema signing text
     validation yamlsafe
 """.split()
 ADAPTERS = """
-    web app cli mattermost_form settings store outbox tables mattermost mattermost_payloads
+    web slash app cli mattermost_form settings store outbox tables mattermost mattermost_payloads
     notifier worker interactions
 """.split()
 FORBIDDEN = (

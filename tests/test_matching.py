@@ -179,3 +179,14 @@ def test_partial_words_of_one_name_answer() -> None:
 
 def test_single_partial_word_is_only_a_choice() -> None:
     assert _tiny().lookup("gamm").status != "found"
+
+
+def test_candidate_index_finds_typos_in_long_and_short_names() -> None:
+    from bot.candidates import CandidateIndex, deletions
+
+    keys = ["signauxfaibles", "signaturepro", "metiis", "metis", "zen", "toutautre"]
+    index = CandidateIndex(keys)
+    assert index.candidates("signuaxraibles")[0] == 0
+    assert {2, 3} <= set(index.candidates("mteiis"))  # two slips in a short name
+    assert 5 not in index.candidates("mteiis")[:2]
+    assert deletions("abc", 1) == {"abc", "bc", "ac", "ab"}

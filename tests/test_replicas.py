@@ -67,13 +67,22 @@ def test_two_replicas_one_killed_every_dm_exactly_once(tmp_path: Path) -> None:
 
     def send(number: int) -> None:
         """Like a load balancer: try the replica for this number, fall back to the other."""
-        form = command_form(f"demande convention aides territoires : objet {number}", token=TOKEN,
-                            user_name="alice", user_id=user_id_for("alice"), trigger_id=f"trig-{number}")
+        form = command_form(
+            f"demande convention aides territoires : objet {number}",
+            token=TOKEN,
+            user_name="alice",
+            user_id=user_id_for("alice"),
+            trigger_id=f"trig-{number}",
+        )
         for attempt in range(2):
             bot = replicas[(number + attempt) % 2]
             try:
-                response = httpx.post(f"{bot.url}/mattermost/command", content=encode(form),
-                                      headers=command_headers(TOKEN), timeout=20)
+                response = httpx.post(
+                    f"{bot.url}/mattermost/command",
+                    content=encode(form),
+                    headers=command_headers(TOKEN),
+                    timeout=20,
+                )
             except httpx.TransportError:
                 continue
             assert response.status_code == 200

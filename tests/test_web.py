@@ -8,10 +8,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from bot.reloader import RegistryHolder
 from bot.settings import load_settings
+from bot.slash import ASGIApp
 from bot.web import create_app
 from tests.conftest import CATALOG, REGISTRY, FakeClock
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
@@ -22,7 +22,7 @@ TOKEN = "tok-" + "x" * 22
 class AppClient:
     """httpx over ASGI, called synchronously: the routes without a server (see test_e2e)."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.transport = httpx.ASGITransport(app=app)
 
     def request(self, method: str, url: str, **kwargs: object) -> httpx.Response:

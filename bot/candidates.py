@@ -1,0 +1,68 @@
+"""Which names are worth scoring in full for a query: a few dozen, out of thousands.
+
+Scoring every name of a large registry costs milliseconds; a name within a few
+typos of the query keeps most of its letter triples, or, when short, is two
+deletions away from it. Both are found through indexes built once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+CANDIDATES = 64  # keys scored in full for a fuzzy query
+SHORT = 8  # queries this short also get the names two deletions away
+
+
+def trigrams(text: str) -> set[str]:
+    padded = f"^{text}$"
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def deletions(word: str, depth: int = 2) -> set[str]:
+    """The word with up to `depth` letters deleted (itself included)."""
+    forms = {word}
+    for _ in range(depth):
+        forms |= {form[:i] + form[i + 1 :] for form in forms for i in range(len(form))}
+    return forms
+
+
+class CandidateIndex:
+    """Over keys without spaces (`compact`), identified by their position."""
+
+    def __init__(self, keys: Sequence[str]) -> None:
+        self.size = len(keys)
+        grams: dict[str, list[int]] = defaultdict(list)
+        near: dict[str, set[int]] = defaultdict(set)
+        for index, key in enumerate(keys):
+            for gram in trigrams(key):
+                grams[gram].append(index)
+            if len(key) <= SHORT + 2:
+                for form in deletions(key):
+                    near[form].add(index)
+        self.grams = {gram: np.asarray(found, dtype=np.int32) for gram, found in grams.items()}
+        self.deletions = {form: frozenset(found) for form, found in near.items()}
+
+    def candidates(self, typed: str) -> list[int]:
+        """The keys sharing the most letter triples with the query, most first.
+
+        Scoring every key costs too much once there are thousands of teams; a
+        name within a few typos of the query keeps most of its triples, so it is
+        among these.
+        """
+        postings = [self.grams[g] for g in trigrams(typed) if g in self.grams]
+        if not postings:
+            postings = [np.zeros(0, dtype=np.int32)]
+        counts = np.bincount(np.concatenate(postings), minlength=self.size)
+        found = np.flatnonzero(counts)
+        if len(found) > CANDIDATES:
+            found = found[np.argpartition(counts[found], -CANDIDATES)[-CANDIDATES:]]
+        keys = [int(k) for k in found[np.argsort(-counts[found], kind="stable")]]
+        if len(typed) <= SHORT:
+            # Two slips in a short name leave it few triples: find the short names two
+            # deletions away instead (a name two edits away shares one of these forms).
+            near = set().union(*(self.deletions.get(form, ()) for form in deletions(typed)))
+            keys += sorted(near - set(keys))
+        return keys

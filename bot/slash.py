@@ -1,0 +1,150 @@
+"""`/animation` slash commands: from Mattermost's form to its CommandResponse.
+
+`fast_path` serves `POST /mattermost/command` straight from ASGI, in front of
+FastAPI: the busiest route needs no routing, dependency injection or
+middleware, and skipping them is most of what separates a framework endpoint
+from a bare ASGI one (see the README's Performance section). Every other
+route goes to the FastAPI app unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from bot.answers import Reply
+from bot.commands import Invocation, respond
+from bot.interactions import Interactions
+from bot.mattermost_form import FormError, command_response, parse_form, token_matches
+from bot.ports import Clock
+from bot.reloader import RegistryHolder
+from bot.worker import Worker
+
+log = logging.getLogger("bot.command")
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+IO_SUBCOMMANDS = frozenset({"demande", "demandes", "mes-demandes", "mesdemandes"})
+UNEXPECTED = (
+    "Oups, je n'ai pas pu traiter ta commande : l'erreur vient de mon côté, pas de toi. "
+    "Réessaie dans un instant ; si cela dure, écris à l'équipe d'animation."
+)
+JSON_HEADERS = [(b"content-type", b"application/json")]
+
+
+def subcommand(text: str) -> str:
+    words = text.split(None, 1)
+    return words[0][:20].lower() if words else ""
+
+
+class SlashCommands:
+    def __init__(
+        self,
+        *,
+        tokens: tuple[str, ...],
+        holder: RegistryHolder,
+        clock: Clock,
+        interactions: Interactions | None,
+        worker: Worker | None,
+    ) -> None:
+        self.tokens = tokens
+        self.holder = holder
+        self.clock = clock
+        self.interactions = interactions
+        self.worker = worker
+
+    async def answer(self, fields: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """Status and JSON body for one command; 200 for anything with a valid token."""
+        if not token_matches(fields.get("token", ""), self.tokens):
+            return 401, {"error": "Jeton de commande invalide."}
+        started = time.perf_counter()
+        text = fields.get("text", "")
+        try:
+            payload = await self._render(await self._reply(fields), fields)
+        except Exception:
+            log.exception("command failed")
+            return 200, command_response(UNEXPECTED, public=False)
+        elapsed = round(1000 * (time.perf_counter() - started), 2)
+        log.info("command", extra={"subcommand": subcommand(text), "ms": elapsed})
+        return 200, payload
+
+    async def _reply(self, fields: dict[str, str]) -> Reply:
+        text = fields.get("text", "")
+        invocation = Invocation(
+            text=text,
+            user=fields.get("user_name", ""),
+            today=self.clock.today(),
+            user_id=fields.get("user_id", ""),
+            trigger_id=fields.get("trigger_id", ""),
+            desk=self.interactions.desk if self.interactions else None,
+        )
+        if subcommand(text) in IO_SUBCOMMANDS:  # touches the store: off the event loop
+            return await asyncio.to_thread(respond, self.holder.directory, invocation)
+        return respond(self.holder.directory, invocation)
+
+    async def _render(self, reply: Reply, fields: dict[str, str]) -> dict[str, Any]:
+        interactions = self.interactions
+        user = {"user_id": fields.get("user_id", ""), "user_name": fields.get("user_name", "")}
+        if reply.dialog is not None and interactions is not None:
+            opened = await interactions.open_form(
+                reply.dialog, trigger_id=fields.get("trigger_id", ""), **user
+            )
+            if opened:
+                return {}  # the dialog is the answer; an empty JSON object posts nothing
+        response = command_response(reply.text, public=reply.public)
+        if reply.choices and interactions is not None:
+            response["attachments"] = interactions.choice_attachments(reply.choices, **user)
+        if reply.submitted is not None and self.worker is not None:
+            self.worker.wake.set()
+        return response
+
+
+def fast_path(app: ASGIApp, commands: SlashCommands, *, limit: int) -> ASGIApp:
+    """`app`, with `POST /mattermost/command` answered directly."""
+
+    async def asgi(scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["path"] != "/mattermost/command"
+            or scope["method"] != "POST"
+        ):
+            await app(scope, receive, send)
+        else:
+            status, payload = await _post(scope, receive, commands, limit)
+            body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+            await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+            await send({"type": "http.response.body", "body": body})
+
+    return asgi
+
+
+async def _post(
+    scope: Scope, receive: Receive, commands: SlashCommands, limit: int
+) -> tuple[int, dict[str, Any]]:
+    declared = dict(scope["headers"]).get(b"content-length", b"")
+    if declared.isdigit() and int(declared) > limit:
+        return 413, {"error": "Requête trop grosse."}
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return 400, {"error": "Requête interrompue."}
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return 413, {"error": "Requête trop grosse."}
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    try:
+        fields = parse_form(b"".join(chunks))
+    except FormError as error:
+        return error.status, {"error": error.message}
+    return await commands.answer(fields)
