@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.directory import Directory  # noqa: E402
-from bot.matching import Match  # noqa: E402
-from bot.registry import load_registry  # noqa: E402
-from bot.text import fold  # noqa: E402
+from bot.directory import Directory
+from bot.matching import Match
+from bot.registry import load_registry
+from bot.text import fold
 
 ROWS = ["azertyuiop", "qsdfghjklm", "wxcvbn"]
 FILLERS = [

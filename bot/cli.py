@@ -134,7 +134,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import build
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _configure_logging()
     if settings.secret is None:
         if not args.dev:
             print(
@@ -172,3 +172,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
+
+
+def _configure_logging() -> None:
+    """One line per event on stderr, without what the bot never logs (caller, thread,
+    process): the logging module's own advice for a busy service."""
+    logging._srcfile = None  # no caller lookup per record
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

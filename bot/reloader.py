@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ class RegistryHolder:
         """First load: raise `RegistryError` with every problem when the file is not valid."""
         with self._lock:
             self._loaded = self._build(self._signature())
+        _settle()
 
     def refresh(self) -> bool:
         """Reload if the files changed. A broken file is logged and kept out. True if swapped."""
@@ -75,8 +77,9 @@ class RegistryHolder:
             self._loaded = loaded
             self.last_error = None
             self.reloads += 1
-            log.info("registry reloaded", extra={"version": loaded.directory.registry.version})
-            return True
+        _settle()
+        log.info("registry reloaded", extra={"version": loaded.directory.registry.version})
+        return True
 
     def _fail(self, messages: tuple[str, ...], signature: Signature) -> None:
         if self.last_error is None or self.last_error.messages != messages:
@@ -99,6 +102,15 @@ class RegistryHolder:
             self.catalog_dir / "incubators.json",
         )
         return tuple(_stat(path) for path in files)
+
+
+def _settle() -> None:
+    """Collect what the old registry left, then keep the new one out of the garbage
+    collector's way: its hundreds of thousands of index entries live until the next
+    reload, and scanning them at every full collection stalls requests."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _stat(path: Path) -> tuple[int, int, int]:

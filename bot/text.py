@@ -7,6 +7,7 @@ become a link and never break out of the sentence it sits in.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -46,6 +47,8 @@ _AFTER_OPEN = re.compile(r"« ")
 
 def clean(text: str) -> str:
     """Drop control and format characters (NUL, bidi overrides, zero-width), fold spaces."""
+    if text.isprintable():  # the usual case, checked in C: nothing to drop
+        return _SPACES.sub(" ", text).strip()
     kept = []
     for char in text:
         category = unicodedata.category(char)
@@ -110,6 +113,7 @@ def quote_block(text: str, *, limit: int = 3000) -> str:
     return f"{fence}\n{body}\n{fence}"
 
 
+@functools.lru_cache(maxsize=8192)
 def md_escape(text: str) -> str:
     """Escape Markdown in trusted-but-foreign text (team names from the snapshot)."""
     return defuse_mentions(_MD_SPECIALS.sub(r"\\\1", clean(text)))
