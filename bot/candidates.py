@@ -14,6 +14,7 @@ import numpy as np
 
 CANDIDATES = 64  # keys scored in full for a fuzzy query
 SHORT = 8  # queries this short also get the names two deletions away
+MIN_FORM = 3  # shorter deletion forms match too many names to say anything
 
 
 def trigrams(text: str) -> set[str]:
@@ -29,6 +30,24 @@ def deletions(word: str, depth: int = 2) -> set[str]:
     return forms
 
 
+def _most(counts: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of about the `limit` highest non-zero counts.
+
+    Counts are small integers with many ties, where a selection (argpartition)
+    is slow: pick the lowest count that still keeps at most `limit`, from the
+    histogram of counts, then fill up with the next count down.
+    """
+    histogram = np.bincount(counts)
+    kept_from = np.cumsum(histogram[::-1])[::-1]  # kept_from[c]: how many have count >= c
+    fits = np.flatnonzero(kept_from[1:] <= limit)
+    threshold = int(fits[0]) + 1 if len(fits) else len(histogram)
+    chosen = np.flatnonzero(counts >= threshold)
+    if threshold > 1 and len(chosen) < limit:
+        more = np.flatnonzero(counts == threshold - 1)[: limit - len(chosen)]
+        chosen = np.concatenate([chosen, more])
+    return chosen
+
+
 class CandidateIndex:
     """Over keys without spaces (`compact`), identified by their position."""
 
@@ -41,7 +60,8 @@ class CandidateIndex:
                 grams[gram].append(index)
             if len(key) <= SHORT + 2:
                 for form in deletions(key):
-                    near[form].add(index)
+                    if len(form) >= MIN_FORM:
+                        near[form].add(index)
         self.grams = {gram: np.asarray(found, dtype=np.int32) for gram, found in grams.items()}
         self.deletions = {form: frozenset(found) for form, found in near.items()}
 
@@ -56,13 +76,13 @@ class CandidateIndex:
         if not postings:
             postings = [np.zeros(0, dtype=np.int32)]
         counts = np.bincount(np.concatenate(postings), minlength=self.size)
-        found = np.flatnonzero(counts)
-        if len(found) > CANDIDATES:
-            found = found[np.argpartition(counts[found], -CANDIDATES)[-CANDIDATES:]]
+        found = _most(counts, CANDIDATES)
         keys = [int(k) for k in found[np.argsort(-counts[found], kind="stable")]]
-        if len(typed) <= SHORT:
-            # Two slips in a short name leave it few triples: find the short names two
-            # deletions away instead (a name two edits away shares one of these forms).
-            near = set().union(*(self.deletions.get(form, ()) for form in deletions(typed)))
+        if MIN_FORM < len(typed) <= SHORT:
+            # Slips in a short name leave it few triples: find the short names a deletion
+            # or two away instead (a name that many edits away shares one of these forms).
+            depth = 1 if len(typed) < 6 else 2
+            forms = [f for f in deletions(typed, depth) if len(f) >= MIN_FORM]
+            near = set().union(*(self.deletions.get(form, ()) for form in forms))
             keys += sorted(near - set(keys))
         return keys

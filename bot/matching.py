@@ -31,6 +31,7 @@ PLAUSIBLE = 72.0  # at or above: offered as a choice
 SUGGESTION = 55.0  # at or above: named as a close name when nothing matches
 MAX_QUERY = 200
 PREFIX = 5  # longest word beginning indexed for partial words
+PARTIAL_POOL = 64  # names checked in full for partial words
 
 # Penalties that rank exact hits: how much the query and the key had to be
 # reduced to meet (full, without filler words, without spaces), and which
@@ -87,6 +88,7 @@ class Matcher:
         self.folded_keys = [k.folded for k in self.keys]
         self.compact_keys = [compact(k.folded) for k in self.keys]
         self.sorted_keys = [sorted_words(k.content) for k in self.keys]
+        self.key_sizes = [len(k) for k in self.compact_keys]
         self.index = CandidateIndex(self.compact_keys)
 
     def _add(self, item: Names) -> None:
@@ -212,8 +214,13 @@ class Matcher:
         if not required or any(len(w) < 3 and not w.isdigit() for w in required):
             return []
         pools = sorted((self.prefixes.get(w[:PREFIX], set()) for w in required), key=len)
+        pool = set.intersection(*pools)
+        if len(pool) > PARTIAL_POOL:
+            # So many names begin that way that it can only be a choice: keep the
+            # shortest ones, where the words typed cover the most.
+            pool = set(sorted(pool, key=self.key_sizes.__getitem__)[:PARTIAL_POOL])
         covered: list[tuple[int, float, int]] = []
-        for key in set.intersection(*pools):
+        for key in pool:
             name_words = self.keys[key].folded.split()
             matched = _cover(required, [w for w in words if w in FILLER], name_words)
             if matched:
