@@ -19,9 +19,7 @@ from fastapi import Request, Response
 from bot.text import fit_post, typeset
 
 MAX_FIELDS = 64
-USED_FIELDS = frozenset(
-    {"token", "text", "user_name", "user_id", "trigger_id", "team_id", "channel_id", "command"}
-)
+USED_FIELDS = frozenset({"token", "text", "user_name", "user_id", "trigger_id"})
 MAX_FIELD_CHARS = 16_384
 
 
@@ -60,10 +58,14 @@ def parse_form(body: bytes) -> dict[str, str]:
     fields: dict[str, str] = {}
     for part in parts:
         raw_key, _, raw_value = part.partition(b"=")
-        key = unquote_plus(raw_key.decode("utf-8", errors="replace"))
+        key = raw_key.decode("utf-8", errors="replace")
+        if "%" in key or "+" in key:
+            key = unquote_plus(key)
         if key not in USED_FIELDS or key in fields:
             continue
-        value = unquote_plus(raw_value.decode("utf-8", errors="replace"), errors="replace")
+        value = raw_value.decode("utf-8", errors="replace")
+        if b"%" in raw_value or b"+" in raw_value:
+            value = unquote_plus(value, errors="replace")
         fields[key] = value if key == "text" else value[:MAX_FIELD_CHARS]
     return fields
 

@@ -41,8 +41,8 @@ _BACKTICKS = re.compile(r"`+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
 _MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
 _CODE_SPAN = re.compile(r"(`+)(?:.*?)\1", re.DOTALL)
-_BEFORE_HIGH = re.compile(r" ([:;?!»])")
-_AFTER_OPEN = re.compile(r"« ")
+_BEFORE_COLON = re.compile(r" ([:»])")
+_BEFORE_PUNCT = re.compile(r" ([;?!])")
 
 
 def clean(text: str) -> str:
@@ -132,10 +132,9 @@ def typeset(text: str) -> str:
 
 
 def _typeset_prose(text: str) -> str:
-    spaced = _BEFORE_HIGH.sub(
-        lambda m: ("\u00a0" if m.group(1) in ":»" else "\u202f") + m.group(1), text
-    )
-    return _AFTER_OPEN.sub("«\u00a0", spaced)
+    spaced = _BEFORE_COLON.sub("\u00a0\\1", text)
+    spaced = _BEFORE_PUNCT.sub("\u202f\\1", spaced)
+    return spaced.replace("« ", "«\u00a0")
 
 
 def fit_post(text: str, *, limit: int = MAX_POST_RUNES) -> str:

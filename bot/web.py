@@ -187,6 +187,7 @@ async def _watch_registry(holder: RegistryHolder, interval: float) -> None:
     while True:
         await asyncio.sleep(interval)
         try:
-            await asyncio.to_thread(holder.refresh)
+            if holder.changed():  # only a change is worth a thread
+                await asyncio.to_thread(holder.refresh)
         except Exception:  # never let the watcher die: the next tick tries again
             log.exception("registry watch failed")
