@@ -9,6 +9,7 @@ from datetime import timedelta
 from bot.desk import Desk
 from bot.interactions import Interactions
 from bot.mattermost import MattermostClient
+from bot.metrics import Metrics
 from bot.notifier import Buttons, MattermostNotifier
 from bot.outbox import Outbox
 from bot.ports import Clock, SystemClock
@@ -42,11 +43,15 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
     clock = clock or SystemClock()
     if settings.secret is None:
         raise ValueError("ANIMATION_SECRET is required")
+    store, outbox = open_store(settings)
+    metrics = Metrics(outbox_counts=outbox.counts)
     holder = RegistryHolder(
-        registry_path=settings.registry, catalog_dir=settings.catalog, clock=clock
+        registry_path=settings.registry,
+        catalog_dir=settings.catalog,
+        clock=clock,
+        observer=metrics.reload,
     )
     holder.load()
-    store, outbox = open_store(settings)
     signer = Signer(settings.secret.get_secret_value())
     action_url = settings.public_url.rstrip("/") + "/mattermost/action"
     buttons = Buttons(book=store, signer=signer, clock=clock, action_url=action_url)
@@ -65,10 +70,18 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
             clock,
             lease=timedelta(seconds=settings.outbox_lease),
             max_delay=settings.retry_max_delay,
+            observer=metrics.delivery,
         )
     interactions = Interactions(
         holder=holder,
-        desk=Desk(store, clock, triage_channel=settings.triage_channel_id),
+        desk=Desk(
+            store,
+            clock,
+            triage_channel=settings.triage_channel_id,
+            observer=lambda request, event: metrics.request(
+                request.category_id, confidential=request.confidential, event=event
+            ),
+        ),
         signer=signer,
         clock=clock,
         buttons=buttons,
@@ -83,6 +96,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
         interactions=interactions,
         worker=worker,
         outbox=outbox,
+        metrics=metrics,
     )
     return Service(app, holder, store, outbox, worker)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import secrets
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from pydantic import SecretStr, ValidationError
 from bot.catalog import CatalogError, load_catalog
 from bot.commands import Invocation, respond
 from bot.directory import Directory
+from bot.logs import configure as configure_logging
 from bot.mattermost_form import command_response
 from bot.ports import SystemClock
 from bot.registry import RegistryError, build_registry, read_registry_text
@@ -134,7 +134,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import build
 
-    _configure_logging()
+    configure_logging()
     if settings.secret is None:
         if not args.dev:
             print(
@@ -170,15 +170,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,  # our handlers: JSON lines off a terminal
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )
     return 0
-
-
-def _configure_logging() -> None:
-    """One line per event on stderr, without what the bot never logs (caller, thread,
-    process): the logging module's own advice for a busy service."""
-    logging._srcfile = None  # no caller lookup per record
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot import request_texts as say
@@ -56,11 +57,22 @@ def animator_post(registry: Registry, request: Request) -> tuple[str, tuple[Butt
     return text, buttons(request)
 
 
+Observer = Callable[[Request, str], None]  # (request, "opened" | "claim" | "close" | "reassign")
+
+
 class Desk:
-    def __init__(self, store: RequestStore, clock: Clock, *, triage_channel: str | None = None):
+    def __init__(
+        self,
+        store: RequestStore,
+        clock: Clock,
+        *,
+        triage_channel: str | None = None,
+        observer: Observer | None = None,
+    ):
         self.store = store
         self.clock = clock
         self.triage_channel = triage_channel
+        self.observer = observer or (lambda request, event: None)
 
     def submit(self, directory: Directory, draft: Draft) -> Submitted:
         """Store the request and every message about it at once. Raises `RoutingError`."""
@@ -89,6 +101,8 @@ class Desk:
             return self._first_messages(registry, stored, routing)
 
         stored, created = self.store.create(request, nonce=draft.nonce, messages_for=messages_for)
+        if created:
+            self.observer(stored, "opened")
         text = say.confirmation(registry, stored, routing, today=today)
         return Submitted(stored, routing, created, text)
 
@@ -168,6 +182,7 @@ class Desk:
                 else "Quelqu'un a agi en même temps : réessaie."
             )
             return Outcome(False, text, current)
+        self.observer(after, action)
         return Outcome(True, _done(registry, after, action), after)
 
     def _follow_up(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -36,7 +37,15 @@ class LoadFailure:
 class RegistryHolder:
     """The registry currently served; `refresh()` reloads it when its files change."""
 
-    def __init__(self, *, registry_path: Path, catalog_dir: Path, clock: Clock) -> None:
+    def __init__(
+        self,
+        *,
+        registry_path: Path,
+        catalog_dir: Path,
+        clock: Clock,
+        observer: Callable[[str], None] | None = None,
+    ) -> None:
+        self.observer = observer or (lambda outcome: None)
         self.registry_path = registry_path
         self.catalog_dir = catalog_dir
         self.clock = clock
@@ -84,10 +93,12 @@ class RegistryHolder:
             self.last_error = None
             self.reloads += 1
         _settle()
+        self.observer("ok")
         log.info("registry reloaded", extra={"version": loaded.directory.registry.version})
         return True
 
     def _fail(self, messages: tuple[str, ...], signature: Signature) -> None:
+        self.observer("refused")
         if self.last_error is None or self.last_error.messages != messages:
             log.error("registry reload refused: %s", " | ".join(messages))
         self.last_error = LoadFailure(self.clock.now(), messages)

@@ -20,6 +20,7 @@ from bot.answers import Reply
 from bot.commands import Invocation, respond
 from bot.interactions import Interactions
 from bot.mattermost_form import FormError, command_response, parse_form, token_matches
+from bot.metrics import SUBCOMMANDS, Metrics
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
 from bot.worker import Worker
@@ -54,7 +55,9 @@ class SlashCommands:
         clock: Clock,
         interactions: Interactions | None,
         worker: Worker | None,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.tokens = tokens
         self.holder = holder
         self.clock = clock
@@ -63,18 +66,31 @@ class SlashCommands:
 
     async def answer(self, fields: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """Status and JSON body for one command; 200 for anything with a valid token."""
-        if not token_matches(fields.get("token", ""), self.tokens):
-            return 401, {"error": "Jeton de commande invalide."}
         started = time.perf_counter()
-        text = fields.get("text", "")
+        name = subcommand(fields.get("text", ""))
+        if not token_matches(fields.get("token", ""), self.tokens):
+            self._done(name, "refused", started)
+            return 401, {"error": "Jeton de commande invalide."}
         try:
-            payload = await self._render(await self._reply(fields), fields)
+            reply = await self._reply(fields)
+            payload = await self._render(reply, fields)
         except Exception:
-            log.exception("command failed")
+            log.exception("command failed", extra={"subcommand": name})
+            self._done(name, "error", started)
             return 200, command_response(UNEXPECTED, public=False)
-        elapsed = round(1000 * (time.perf_counter() - started), 2)
-        log.info("command", extra={"subcommand": subcommand(text), "ms": elapsed})
+        self._done(name, str(reply.data.get("status", "ok")), started)
         return 200, payload
+
+    def _done(self, name: str, outcome: str, started: float) -> None:
+        """One log line and the metrics of a command: what kind, how it went, how long."""
+        seconds = time.perf_counter() - started
+        if self.metrics is not None:
+            self.metrics.command(name, outcome, seconds)
+        shown = name if name in SUBCOMMANDS else "autre"  # never what was typed
+        log.info(
+            "command",
+            extra={"subcommand": shown, "outcome": outcome, "ms": round(seconds * 1000, 2)},
+        )
 
     async def _reply(self, fields: dict[str, str]) -> Reply:
         text = fields.get("text", "")

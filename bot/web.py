@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
 from bot.interactions import Interactions
@@ -21,6 +22,7 @@ from bot.mattermost_form import (
     parse_form,
     read_body,
 )
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
@@ -44,6 +46,7 @@ def create_app(
     interactions: Interactions | None = None,
     worker: Worker | None = None,
     outbox: Outbox | None = None,
+    metrics: Metrics | None = None,
 ) -> ASGIApp:
     """The FastAPI app, with `POST /mattermost/command` served by `slash.fast_path`."""
 
@@ -55,6 +58,10 @@ def create_app(
         try:
             yield
         finally:
+            if worker is not None:  # let it finish the message in hand and release the rest
+                worker.stop()
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(asyncio.shield(tasks[-1]), timeout=10)
             for task in tasks:
                 task.cancel()
             for task in tasks:
@@ -69,6 +76,7 @@ def create_app(
         clock=clock,
         interactions=interactions,
         worker=worker,
+        metrics=metrics,
     )
 
     async def handle_command(fields: dict[str, str]) -> Response:
@@ -136,6 +144,13 @@ def create_app(
 
     app.add_route("/mattermost/command", command_post, methods=["POST"])
     app.add_route("/mattermost/command", command_get, methods=["GET"])
+
+    @app.get("/metrics")
+    async def metrics_text() -> Response:
+        if metrics is None:
+            return error_response(404, "Adresse inconnue.")
+        body = await asyncio.to_thread(metrics.render)  # the outbox gauge reads the database
+        return Response(content=body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz")
     async def healthz() -> Response:

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.mattermost import DeliveryError
@@ -35,6 +36,7 @@ class Worker:
         base_delay: float = 1.0,
         max_delay: float = 60.0,
         batch: int = 20,
+        observer: Callable[[str], None] | None = None,
     ) -> None:
         self.outbox = outbox
         self.notifier = notifier
@@ -45,6 +47,8 @@ class Worker:
         self.max_delay = max_delay
         self.batch = batch
         self.wake = asyncio.Event()
+        self.observer = observer or (lambda outcome: None)
+        self.stopping = False
 
     def delay(self, attempts: int) -> timedelta:
         """Exponential backoff, capped, with jitter so replicas do not retry in step."""
@@ -55,6 +59,9 @@ class Worker:
         """Deliver what is due now; returns how many messages were handled."""
         items = self.outbox.claim(now=self.clock.now(), lease=self.lease, limit=self.batch)
         for index, item in enumerate(items):
+            if self.stopping:  # shutting down: give the rest back for another replica
+                self.outbox.release([later.id for later in items[index:]], at=self.clock.now())
+                break
             try:
                 self.notifier.deliver(item.message, key=f"animbot{item.id}")
             except DeliveryError as error:
@@ -66,31 +73,39 @@ class Worker:
                     break
                 continue
             self.outbox.sent(item.id, now=self.clock.now())
+            self.observer("sent")
         return len(items)
 
     def _failed(self, item_id: int, attempts: int, error: DeliveryError) -> None:
         reason = f"{error.status or 'network'}: {error}"
         if error.retryable and attempts + 1 < self.max_attempts:
             self.outbox.retry(item_id, error=reason, at=self.clock.now() + self.delay(attempts))
+            self.observer("retried")
             log.warning(
                 "delivery failed, will retry", extra={"outbox_id": item_id, "status": error.status}
             )
         else:
             self.outbox.dead(item_id, error=reason)
+            self.observer("dead")
             log.error(
                 "delivery failed for good", extra={"outbox_id": item_id, "status": error.status}
             )
 
     async def run(self, *, idle: float = 1.0) -> None:
-        """Deliver forever: at once when woken, else every `idle` seconds."""
-        while True:
+        """Deliver until `stop()`: at once when woken, else every `idle` seconds."""
+        while not self.stopping:
             try:
                 handled = await asyncio.to_thread(self.run_once)
             except Exception:  # a database hiccup must not kill the worker
                 log.exception("outbox worker failed; retrying")
                 handled = 0
-            if handled:
+            if handled or self.stopping:
                 continue
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=idle)
+
+    def stop(self) -> None:
+        """Finish the message in hand, release the others' leases, and stop."""
+        self.stopping = True
+        self.wake.set()

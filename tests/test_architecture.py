@@ -13,8 +13,8 @@ CORE = """
     validation yamlsafe
 """.split()
 ADAPTERS = """
-    web slash app cli mattermost_form settings store outbox tables mattermost mattermost_payloads
-    notifier worker interactions
+    web slash app cli logs metrics mattermost_form settings store outbox tables mattermost
+    mattermost_payloads notifier worker interactions
 """.split()
 FORBIDDEN = (
     "fastapi",

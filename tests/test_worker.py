@@ -101,3 +101,13 @@ def test_backoff_grows_and_is_capped_with_jitter(outbox: Outbox, clock: FakeCloc
     delays = [worker.delay(n).total_seconds() for n in range(10)]
     assert 0.5 <= delays[0] <= 1 and 4 <= delays[3] <= 8
     assert all(d <= 60 for d in delays) and delays[9] >= 30
+
+
+def test_stopping_gives_claimed_messages_back(outbox: Outbox, clock: FakeClock) -> None:
+    notifier = RecordingNotifier()
+    worker = Worker(outbox, notifier, clock)
+    worker.stop()
+    assert worker.run_once() == 2
+    assert notifier.sent == []
+    # Another replica can take them at once, without waiting for a lease to expire.
+    assert len(outbox.claim(now=clock.now(), lease=timedelta(seconds=60))) == 2

@@ -1,0 +1,104 @@
+"""Prometheus metrics (`GET /metrics`): what happens, counted, and nothing about anyone.
+
+Labels take only known values (a subcommand typed by someone becomes `autre`
+when it is not one of ours), and a confidential request is counted under the
+single category `confidentielle`, never its type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+SUBCOMMANDS = frozenset(
+    {
+        "",
+        "aide",
+        "help",
+        "qui",
+        "demande",
+        "demandes",
+        "mes-demandes",
+        "contact",
+        "contacts",
+        "engagements",
+        "engagement",
+    }
+)
+CONFIDENTIAL = "confidentielle"
+
+
+class _OutboxCollector(Collector):
+    def __init__(self, counts: Callable[[], dict[str, int]]) -> None:
+        self.counts = counts
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        gauge = GaugeMetricFamily(
+            "animation_outbox_messages",
+            "Outbox messages by state (pending is the depth).",
+            labels=["state"],
+        )
+        try:
+            counts = self.counts()
+        except Exception:  # the database is down: no figure rather than a failed scrape
+            return
+        for state, count in counts.items():
+            gauge.add_metric([state], count)
+        yield gauge
+
+
+class Metrics:
+    def __init__(self, *, outbox_counts: Callable[[], dict[str, int]] | None = None) -> None:
+        self.registry = CollectorRegistry()
+        self.commands = Counter(
+            "animation_commands",
+            "Slash commands by subcommand and outcome.",
+            ["subcommand", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "animation_command_seconds",
+            "Time to answer a slash command.",
+            buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=self.registry,
+        )
+        self.requests = Counter(
+            "animation_requests",
+            "Requests opened, claimed, closed or reassigned, by category.",
+            ["category", "event"],
+            registry=self.registry,
+        )
+        self.deliveries = Counter(
+            "animation_deliveries",
+            "Outbox deliveries by outcome (sent, retried, dead).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.reloads = Counter(
+            "animation_registry_reloads",
+            "Registry reloads by outcome (ok, refused).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        if outbox_counts is not None:
+            self.registry.register(_OutboxCollector(outbox_counts))
+
+    def command(self, subcommand: str, outcome: str, seconds: float) -> None:
+        name = subcommand if subcommand in SUBCOMMANDS else "autre"
+        self.commands.labels(subcommand=name, outcome=outcome).inc()
+        self.latency.observe(seconds)
+
+    def request(self, category: str, *, confidential: bool, event: str) -> None:
+        self.requests.labels(category=CONFIDENTIAL if confidential else category, event=event).inc()
+
+    def delivery(self, outcome: str) -> None:
+        self.deliveries.labels(outcome=outcome).inc()
+
+    def reload(self, outcome: str) -> None:
+        self.reloads.labels(outcome=outcome).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)

@@ -1,0 +1,158 @@
+"""Logs and metrics: what happens is visible, what people wrote is not."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+
+from bot.logs import JsonFormatter
+from bot.metrics import Metrics
+from tests.conftest import REGISTRY
+from tests.fake_mattermost import FakeMattermost, user_id_for
+from tests.live import LiveBot, free_port, start_bot
+from tests.mattermost import command_form, command_headers, encode
+
+TOKEN = "obs-" + "k" * 22
+SECRET_WORDS = ("plancton-tres-secret", "sacha", "tchap")
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveBot, FakeMattermost]]:
+    workdir = tmp_path_factory.mktemp("obs")
+    shutil.copy(REGISTRY, workdir / "referents.yaml")
+    fake = FakeMattermost().start()
+    port = free_port()
+    live = start_bot(
+        workdir=workdir,
+        port=port,
+        env={
+            "ANIMATION_COMMAND_TOKENS": TOKEN,
+            "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
+            "ANIMATION_MATTERMOST_URL": fake.url,
+            "ANIMATION_MATTERMOST_TOKEN": fake.token,
+            "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "ANIMATION_SECRET": "s" * 32,
+        },
+    )
+    yield live, fake
+    live.stop()
+    fake.stop()
+
+
+def command(bot: LiveBot, text: str, *, token: str = TOKEN) -> None:
+    form = command_form(
+        text, token=token, user_name="alice", user_id=user_id_for("alice"), trigger_id=""
+    )
+    httpx.post(
+        f"{bot.url}/mattermost/command",
+        content=encode(form),
+        headers=command_headers(token),
+        timeout=10,
+    )
+
+
+def metrics(bot: LiveBot) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = httpx.get(f"{bot.url}/metrics", timeout=5)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    found = {}
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    return found
+
+
+def value(
+    found: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str
+) -> float:
+    return found.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_metrics_move_with_commands_and_requests(bot: tuple[LiveBot, FakeMattermost]) -> None:
+    live, fake = bot
+    before = metrics(live)
+    command(live, "qui anct")
+    command(live, "qui plancton-tres-secret")
+    command(live, "nimportequoi-tres-secret")
+    command(live, "aide", token="wrong")
+    command(live, "demande convention aides territoires : objet")
+    command(live, "demande mal-etre sacha tchap")
+    deadline = time.monotonic() + 15
+    while len(fake.posts) < 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = metrics(live)
+
+    def moved(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved("animation_commands_total", subcommand="qui", outcome="found") == 1
+    assert moved("animation_commands_total", subcommand="qui", outcome="unknown") == 1
+    assert moved("animation_commands_total", subcommand="autre", outcome="ok") == 1
+    assert moved("animation_commands_total", subcommand="aide", outcome="refused") == 1
+    assert moved("animation_command_seconds_count") == 6
+    assert moved("animation_requests_total", category="convention", event="opened") == 1
+    assert moved("animation_requests_total", category="confidentielle", event="opened") == 1
+    assert moved("animation_deliveries_total", outcome="sent") == 4  # 2 DMs per request
+    assert value(after, "animation_outbox_messages", state="pending") >= 0
+    assert ("animation_outbox_messages", (("state", "dead"),)) in after
+    text = httpx.get(f"{live.url}/metrics", timeout=5).text
+    for word in (*SECRET_WORDS, "mal-etre", "nimportequoi"):
+        assert word not in text
+
+
+def test_log_lines_are_json_and_say_nothing_personal(bot: tuple[LiveBot, FakeMattermost]) -> None:
+    live, _ = bot
+    command(live, "qui plancton-tres-secret")
+    time.sleep(0.3)
+    lines = [
+        json.loads(line)
+        for line in live.log.read_text(encoding="utf-8").splitlines()
+        if line.startswith("{")
+    ]
+    commands = [line for line in lines if line["message"] == "command"]
+    assert commands and {"time", "level", "subcommand", "outcome", "ms"} <= set(commands[-1])
+    log = live.log.read_text(encoding="utf-8")
+    for word in (*SECRET_WORDS, TOKEN):
+        assert word not in log
+
+
+def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    shutil.copy(REGISTRY, tmp_path / "referents.yaml")
+    live = start_bot(
+        workdir=tmp_path,
+        env={
+            "ANIMATION_COMMAND_TOKENS": TOKEN,
+            "ANIMATION_REGISTRY": str(tmp_path / "referents.yaml"),
+        },
+    )
+    live.process.send_signal(signal.SIGTERM)
+    # uvicorn shuts down, then re-raises the signal so that the exit status tells why.
+    assert live.process.wait(timeout=20) in (0, -signal.SIGTERM)
+    log = live.log.read_text(encoding="utf-8")
+    assert "Application shutdown complete" in log
+    assert "Traceback" not in log
+
+
+def test_json_formatter_keeps_only_known_fields() -> None:
+    record = logging.LogRecord("bot", logging.INFO, __file__, 1, "command", None, None)
+    record.__dict__.update({"subcommand": "qui", "ms": 1.5, "text": "secret", "token": "t"})
+    line = json.loads(JsonFormatter().format(record))
+    assert line["subcommand"] == "qui" and line["ms"] == 1.5
+    assert "text" not in line and "token" not in line
+
+
+def test_unknown_subcommands_share_one_label() -> None:
+    metrics = Metrics()
+    for typed in ("qui", "quoi", "mot-de-passe"):
+        metrics.command(typed, "ok", 0.001)
+    text = metrics.render().decode()
+    assert 'subcommand="autre"' in text and "mot-de-passe" not in text
