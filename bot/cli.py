@@ -52,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--catalog", type=Path, help="dossier de l'instantané beta.gouv.fr")
     validate.set_defaults(run=_validate)
 
+    install = sub.add_parser("install", help="déclare /animation sur une équipe Mattermost")
+    install.add_argument("--team", required=True, help="nom court de l'équipe Mattermost")
+    install.add_argument("--url", help="adresse publique du bot (ANIMATION_PUBLIC_URL sinon)")
+    install.add_argument(
+        "--admin-token", help="jeton d'une personne administratrice, utilisé une fois"
+    )
+    install.set_defaults(run=_install)
+
+    doctor = sub.add_parser("doctor", help="vérifie toute la configuration")
+    doctor.add_argument(
+        "--team", help="nom court de l'équipe Mattermost où /animation est déclarée"
+    )
+    doctor.set_defaults(run=_doctor)
+
     ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
     ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
     ask.add_argument("--json", action="store_true", help="réponse structurée, pour un programme")
@@ -179,3 +193,44 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         timeout_graceful_shutdown=20,
     )
     return 0
+
+
+def _install(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.install import InstallError, config_lines, install
+    from bot.mattermost import MattermostClient
+
+    token = args.admin_token or (
+        settings.mattermost_token.get_secret_value() if settings.mattermost_token else ""
+    )
+    if not settings.mattermost_url or not token:
+        print(
+            "Définis ANIMATION_MATTERMOST_URL et ANIMATION_MATTERMOST_TOKEN (ou --admin-token).",
+            file=sys.stderr,
+        )
+        return 2
+    public_url = args.url or settings.public_url
+    try:
+        client = MattermostClient(
+            settings.mattermost_url, token, timeout=settings.mattermost_timeout
+        )
+        done = install(client, team=args.team, public_url=public_url)
+    except (InstallError, ValueError) as error:
+        print(f"Installation impossible : {error}", file=sys.stderr)
+        return 1
+    verb = "créée" if done.created else "mise à jour (pas de doublon)"
+    print(f"Commande /animation {verb} sur l'équipe « {args.team} ».")
+    print("Ajoute ces lignes à la configuration du bot (.env ou variables d'environnement) :")
+    for line in config_lines(done, mattermost_url=settings.mattermost_url, public_url=public_url):
+        print(f"  {line}")
+    return 0
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import doctor
+
+    checks = doctor.run(settings, team=args.team, today=SystemClock().today())
+    for check in checks:
+        print(check.line())
+    failed = sum(not c.ok for c in checks)
+    print(f"\n{len(checks) - failed} vérification(s) sur {len(checks)} réussie(s).")
+    return 1 if failed else 0

@@ -124,6 +124,38 @@ class MattermostClient:
         body = {"message": message, "props": props}
         self.call(lambda: self.driver.posts.patch_post(post_id, body))
 
+    def request(
+        self, method: str, path: str, body: Any = None, params: dict[str, str] | None = None
+    ) -> Any:
+        """Any REST call, through the driver's generic method (some of its helpers build
+        broken URLs, `commands.update_command` among them)."""
+
+        def go() -> Any:
+            response = self.driver.client.make_request(method, path, options=body, params=params)
+            return response.json() if response.content else None
+
+        return self.call(go)
+
+    def ping(self) -> None:
+        self.request("get", "/system/ping")
+
+    def team_id(self, name: str) -> str:
+        return str(self.request("get", f"/teams/name/{name}")["id"])
+
+    def commands(self, team_id: str) -> list[dict[str, Any]]:
+        found = self.request("get", "/commands", params={"team_id": team_id, "custom_only": "true"})
+        return list(found or [])
+
+    def is_member(self, *, team_id: str | None = None, channel_id: str | None = None) -> bool:
+        where = f"/teams/{team_id}" if team_id else f"/channels/{channel_id}"
+        try:
+            self.request("get", f"{where}/members/{self.me()}")
+        except DeliveryError as error:
+            if error.status in (403, 404):
+                return False
+            raise
+        return True
+
     def open_dialog(self, trigger_id: str, url: str, dialog: dict[str, Any]) -> None:
         body = {"trigger_id": trigger_id, "url": url, "dialog": dialog}
         self.call(lambda: self.driver.integration_actions.open_dialog(body))

@@ -43,10 +43,13 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+MIGRATIONS = str(files("bot") / "migrations")
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision (Alembic); safe to run on every start."""
     config = Config()
-    config.set_main_option("script_location", str(files("bot") / "migrations"))
+    config.set_main_option("script_location", MIGRATIONS)
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":  # one replica migrates at a time
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")

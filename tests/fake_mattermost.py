@@ -15,6 +15,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qsl
 
 BOT_ID = "b" * 26
 
@@ -48,6 +49,11 @@ class FakeMattermost:
     dialogs: list[dict[str, Any]] = field(default_factory=list)
     failing: int | None = None  # answer every call with this status while set
     port: int = 0
+    teams: dict[str, str] = field(default_factory=lambda: {"beta": "team" + "0" * 22})
+    commands: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: set[str] = field(default_factory=set)  # team or channel ids the bot belongs to
+    may_manage_commands: bool = True
+    commands_enabled: bool = True
 
     def __post_init__(self) -> None:
         self.lock = threading.Lock()
@@ -91,7 +97,25 @@ class FakeMattermost:
             return [p for p in self.posts.values() if p["channel_id"] == channel_id]
 
     # --- what the routes do ------------------------------------------------
-    def handle(self, method: str, path: str, body: Any) -> tuple[int, Any]:
+    def handle(self, method: str, path: str, body: Any, query: dict[str, str]) -> tuple[int, Any]:
+        if method == "GET" and path == "/api/v4/system/ping":
+            return 200, {"status": "OK"}
+        if path.startswith("/api/v4/commands"):
+            return self._commands(method, path, body, query)
+        if method == "GET" and path.startswith("/api/v4/teams/name/"):
+            team = self.teams.get(path.rsplit("/", 1)[1])
+            return (
+                (200, {"id": team, "name": path.rsplit("/", 1)[1]})
+                if team
+                else _error(404, "app.team.get_by_name.missing.app_error")
+            )
+        if method == "GET" and "/members/" in path:
+            where = path.split("/")[4]
+            return (
+                (200, {"user_id": BOT_ID})
+                if where in self.members
+                else _error(404, "app.team.get_member.missing.app_error")
+            )
         if method == "GET" and path == "/api/v4/users/me":
             return 200, self._user(BOT_ID)
         if method == "GET" and path.startswith("/api/v4/users/username/"):
@@ -112,6 +136,27 @@ class FakeMattermost:
             self.dialogs.append(body)
             return 200, {"status": "OK"}
         return _error(404, "api.context.404.app_error")
+
+    def _commands(
+        self, method: str, path: str, body: Any, query: dict[str, str]
+    ) -> tuple[int, Any]:
+        if not self.commands_enabled:
+            return _error(501, "api.command.disabled.app_error")
+        if not self.may_manage_commands:
+            return _error(403, "api.context.permissions.app_error")
+        if method == "GET":
+            team = query.get("team_id")
+            return 200, [c for c in self.commands.values() if c["team_id"] == team]
+        if method == "POST":
+            command_id = f"cmd{len(self.commands):023d}"
+            command = {**body, "id": command_id, "token": f"tok{len(self.commands):023d}"}
+            self.commands[command_id] = command
+            return 201, command
+        command_id = path.rsplit("/", 1)[1]
+        if method == "PUT" and command_id in self.commands:
+            self.commands[command_id] = {**self.commands[command_id], **body, "id": command_id}
+            return 200, self.commands[command_id]
+        return _error(404, "app.command.get.app_error")
 
     def _user(self, user_id: str) -> dict[str, Any]:
         return {"id": user_id, "username": self.users[user_id], "is_bot": user_id == BOT_ID}
@@ -168,7 +213,8 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        path = self.path.split("?", 1)[0]
+        path, _, raw_query = self.path.partition("?")
+        query = dict(parse_qsl(raw_query))
         with fake.lock:
             fake.requests.append(Recorded(method, path, body, dict(self.headers)))
             if self.headers.get("Authorization") != f"Bearer {fake.token}":
@@ -176,7 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
             elif fake.failing is not None:
                 status, payload = _error(fake.failing, "fake.failure")
             else:
-                status, payload = fake.handle(method, path, body)
+                status, payload = fake.handle(method, path, body, query)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -14,7 +14,7 @@ CORE = """
 """.split()
 ADAPTERS = """
     web slash app cli logs metrics mattermost_form settings store outbox tables mattermost
-    mattermost_payloads notifier worker interactions
+    mattermost_payloads notifier worker interactions install doctor
 """.split()
 FORBIDDEN = (
     "fastapi",
