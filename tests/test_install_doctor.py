@@ -21,8 +21,12 @@ def fake() -> Iterator[FakeMattermost]:
 
 
 def env(fake: FakeMattermost, **more: str) -> dict[str, str]:
-    return {"ANIMATION_MATTERMOST_URL": fake.url, "ANIMATION_MATTERMOST_TOKEN": fake.token,
-            "ANIMATION_PUBLIC_URL": "https://bot.example.org", **more}
+    return {
+        "ANIMATION_MATTERMOST_URL": fake.url,
+        "ANIMATION_MATTERMOST_TOKEN": fake.token,
+        "ANIMATION_PUBLIC_URL": "https://bot.example.org",
+        **more,
+    }
 
 
 def test_first_install_creates_then_second_updates(fake: FakeMattermost, tmp_path: Path) -> None:
@@ -35,8 +39,11 @@ def test_first_install_creates_then_second_updates(fake: FakeMattermost, tmp_pat
     assert command["auto_complete"] is True and command["auto_complete_hint"].startswith("[aide")
     assert f"ANIMATION_COMMAND_TOKENS={command['token']}" in first.stdout
 
-    second = run_cli(["install", "--team", "beta", "--url", "https://nouveau.example.org"],
-                     workdir=tmp_path, env=env(fake))
+    second = run_cli(
+        ["install", "--team", "beta", "--url", "https://nouveau.example.org"],
+        workdir=tmp_path,
+        env=env(fake),
+    )
     assert second.returncode == 0, second.stderr
     assert "mise à jour (pas de doublon)" in second.stdout
     (updated,) = fake.commands.values()
@@ -49,37 +56,60 @@ def test_first_install_creates_then_second_updates(fake: FakeMattermost, tmp_pat
 @pytest.mark.parametrize(
     ("setup", "team", "message"),
     [
-        (lambda f: setattr(f, "may_manage_commands", False), "beta", "n'a pas le droit de gérer les commandes slash"),
-        (lambda f: setattr(f, "commands_enabled", False), "beta", "commandes slash personnalisées sont désactivées"),
+        (
+            lambda f: setattr(f, "may_manage_commands", False),
+            "beta",
+            "n'a pas le droit de gérer les commandes slash",
+        ),
+        (
+            lambda f: setattr(f, "commands_enabled", False),
+            "beta",
+            "commandes slash personnalisées sont désactivées",
+        ),
         (lambda f: None, "inconnue", "Équipe « inconnue » introuvable"),
         (lambda f: setattr(f, "token", "autre"), "beta", "Mattermost refuse le jeton"),
     ],
 )
-def test_install_failures_say_what_to_change(fake: FakeMattermost, tmp_path: Path, setup: object,
-                                             team: str, message: str) -> None:
+def test_install_failures_say_what_to_change(
+    fake: FakeMattermost, tmp_path: Path, setup: object, team: str, message: str
+) -> None:
     setup(fake)  # type: ignore[operator]
-    result = run_cli(["install", "--team", team], workdir=tmp_path, env={
-        **env(fake), "ANIMATION_MATTERMOST_TOKEN": "bot-token"})
+    result = run_cli(
+        ["install", "--team", team],
+        workdir=tmp_path,
+        env={**env(fake), "ANIMATION_MATTERMOST_TOKEN": "bot-token"},
+    )
     assert result.returncode == 1
     assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_install_unreachable_server(tmp_path: Path) -> None:
-    result = run_cli(["install", "--team", "beta"], workdir=tmp_path, env={
-        "ANIMATION_MATTERMOST_URL": "http://127.0.0.1:9", "ANIMATION_MATTERMOST_TOKEN": "t"})
+    result = run_cli(
+        ["install", "--team", "beta"],
+        workdir=tmp_path,
+        env={"ANIMATION_MATTERMOST_URL": "http://127.0.0.1:9", "ANIMATION_MATTERMOST_TOKEN": "t"},
+    )
     assert result.returncode == 1 and "Mattermost ne répond pas" in result.stderr
 
 
 def test_doctor_all_green(fake: FakeMattermost, tmp_path: Path) -> None:
     shutil.copy(REGISTRY, tmp_path / "referents.yaml")
     fake.members |= {fake.teams["beta"], "c" * 26}
-    settings = env(fake, ANIMATION_COMMAND_TOKENS="tok", ANIMATION_SECRET="s" * 32,
-                   ANIMATION_REGISTRY=str(tmp_path / "referents.yaml"), ANIMATION_TRIAGE_CHANNEL_ID="c" * 26)
+    settings = env(
+        fake,
+        ANIMATION_COMMAND_TOKENS="tok",
+        ANIMATION_SECRET="s" * 32,
+        ANIMATION_REGISTRY=str(tmp_path / "referents.yaml"),
+        ANIMATION_TRIAGE_CHANNEL_ID="c" * 26,
+    )
     bot = start_bot(workdir=tmp_path, env=settings)  # migrates the database, answers /healthz
     try:
-        result = run_cli(["doctor", "--team", "beta"], workdir=tmp_path,
-                         env={**settings, "ANIMATION_PUBLIC_URL": bot.url})
+        result = run_cli(
+            ["doctor", "--team", "beta"],
+            workdir=tmp_path,
+            env={**settings, "ANIMATION_PUBLIC_URL": bot.url},
+        )
     finally:
         bot.stop()
     assert result.returncode == 0, result.stdout
@@ -94,10 +124,31 @@ def test_doctor_says_what_to_fix(fake: FakeMattermost, tmp_path: Path) -> None:
     assert result.returncode == 1
     out = result.stdout
     assert "✗ registre data/referents.yaml" in out
-    assert "✗ base de données joignable et à jour" in out and "lance `animation-bot serve` une fois" in out
+    assert (
+        "✗ base de données joignable et à jour" in out
+        and "lance `animation-bot serve` une fois" in out
+    )
     assert "✗ ANIMATION_SECRET" in out
     assert "✗ ANIMATION_COMMAND_TOKENS" in out and "animation-bot install --team" in out
     assert "✓ Mattermost joignable" in out
     assert "✗ le bot est membre de l'équipe « beta »" in out
     assert "✗ adresse publique https://bot.example.org joignable d'ici" in out
     assert "AllowedUntrustedInternalConnections" in out
+
+
+def test_install_requests_match_mattermost_openapi(fake: FakeMattermost, tmp_path: Path) -> None:
+    from tests.conftest import shared_file
+    from tests.openapi import validate
+
+    spec = shared_file("mattermost/openapi-v4.yaml")
+    run_cli(["install", "--team", "beta"], workdir=tmp_path, env=env(fake))
+    run_cli(["install", "--team", "beta"], workdir=tmp_path, env=env(fake))
+    used = {
+        validate(spec, r.method, r.path, r.body if r.method != "GET" else None)
+        for r in fake.requests
+    }
+    assert {
+        "/api/v4/commands",
+        "/api/v4/commands/{command_id}",
+        "/api/v4/teams/name/{team_name}",
+    } <= used
