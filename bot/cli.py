@@ -50,6 +50,16 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="vérifie des fichiers de registre")
     validate.add_argument("paths", nargs="*", type=Path, metavar="FICHIER")
     validate.add_argument("--catalog", type=Path, help="dossier de l'instantané beta.gouv.fr")
+    validate.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github : annotations GitHub Actions (::error file=…,line=…::…)",
+    )
+
+    cover = sub.add_parser("coverage", help="qui suit quoi, et ce qui manque")
+    cover.add_argument("--format", choices=("markdown", "text"), help="markdown (PR) ou texte")
+    cover.set_defaults(run=_coverage)
     validate.set_defaults(run=_validate)
 
     install = sub.add_parser("install", help="déclare /animation sur une équipe Mattermost")
@@ -89,7 +99,8 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
             )
         except RegistryError as error:
             failed = True
-            print("\n".join(error.lines()))
+            lines = error.lines() if args.format == "text" else github_annotations(error)
+            print("\n".join(lines))
             continue
         data = registry.data
         print(
@@ -234,3 +245,30 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     failed = sum(not c.ok for c in checks)
     print(f"\n{len(checks) - failed} vérification(s) sur {len(checks)} réussie(s).")
     return 1 if failed else 0
+
+
+def github_annotations(error: RegistryError) -> list[str]:
+    """GitHub Actions workflow commands: an error shown on the right line of the PR's diff."""
+
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def prop(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    return [
+        f"::error file={prop(str(error.path))},line={p.line},title=Registre::{data(p.message)}"
+        for p in error.problems
+    ]
+
+
+def _coverage(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import coverage
+
+    directory = _load_directory(settings)
+    if directory is None:
+        return 1
+    report = coverage.coverage(directory.registry, today=SystemClock().today())
+    fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
+    print(coverage.markdown(report) if fmt == "markdown" else coverage.text(report))
+    return 0

@@ -11,6 +11,8 @@ from bot.text import did_you_mean, fold, french_date
 from bot.yamlsafe import Document, Problem
 from bot.yamlsafe import Path as DocPath
 
+STOPPED = frozenset({"abandon", "abandon-investigation"})
+
 
 def check_consistency(
     registry: RegistryFile, *, document: Document, catalog: Catalog, today: date
@@ -119,6 +121,13 @@ class _Checker:
             elif team.startup not in self.catalog.startups:
                 hint = did_you_mean(team.startup, self.catalog.startups)
                 self.add(path, f"équipe « {team.startup} » inconnue de beta.gouv.fr{hint}")
+            elif self.catalog.startups[team.startup].phase in STOPPED:
+                startup = self.catalog.startups[team.startup]
+                self.add(
+                    path,
+                    f"l'équipe « {team.startup} » est arrêtée sur beta.gouv.fr "
+                    f"({startup.phase_label}) : retire-la du registre",
+                )
             self._referents(("teams", index), team.referents)
 
     def _incubators(self) -> None:

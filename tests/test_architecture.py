@@ -9,7 +9,7 @@ import pytest
 
 CORE = """
     answers candidates catalog commands consistency desk directory forms lifecycle matching messages
-    names ports registry reloader request_commands request_texts schema signing text
+    coverage names ports registry reloader request_commands request_texts schema signing text
     validation yamlsafe
 """.split()
 ADAPTERS = """
