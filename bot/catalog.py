@@ -47,6 +47,7 @@ class Startup(BaseModel):
     mission: str = ""
     other_incubators: tuple[str, ...] = ()
     former_ids: tuple[str, ...] = ()
+    former_names: tuple[str, ...] = ()
     website: str | None = None
 
     @property

@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     doctor.set_defaults(run=_doctor)
 
+    sync = sub.add_parser("sync-startups", help="met à jour l'instantané beta.gouv.fr")
+    sync.add_argument("--from", dest="source", help="adresse de l'API ou dossier d'une copie")
+    sync.set_defaults(run=_sync)
+
     ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
     ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
     ask.add_argument("--json", action="store_true", help="réponse structurée, pour un programme")
@@ -271,4 +275,16 @@ def _coverage(args: argparse.Namespace, settings: Settings) -> int:
     report = coverage.coverage(directory.registry, today=SystemClock().today())
     fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
     print(coverage.markdown(report) if fmt == "markdown" else coverage.text(report))
+    return 0
+
+
+def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.snapshot import SnapshotError
+    from bot.sync import API, sync
+
+    try:
+        print(sync(settings.catalog, args.source or API))
+    except SnapshotError as error:
+        print(f"Instantané non mis à jour : {error}", file=sys.stderr)
+        return 1
     return 0

@@ -27,7 +27,7 @@ def names_of(registry: Registry) -> Iterator[Names]:
         yield Names(
             Entity("startup", startup.id, startup.name),
             ids=(startup.id,),
-            former=startup.former_ids,
+            former=(*startup.former_ids, *startup.former_names),
             aliases=tuple(own.aliases) if own else (),
             mentions=(startup.mission,),
         )
