@@ -9,8 +9,8 @@ import pytest
 
 CORE = """
     answers candidates catalog commands consistency desk directory forms lifecycle matching messages
-    coverage names ports registry reloader request_commands request_texts schema signing snapshot text
-    validation yamlsafe
+    coverage names ports registry reloader request_commands request_texts schema signing
+    snapshot text validation yamlsafe
 """.split()
 ADAPTERS = """
     web slash app cli logs metrics mattermost_form settings store outbox tables mattermost
