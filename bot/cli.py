@@ -12,8 +12,16 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError
 
 from bot.catalog import CatalogError, load_catalog
+from bot.cli_support import load_directory
+from bot.cli_tools import (
+    coverage_command,
+    doctor_command,
+    github_annotations,
+    import_trello_command,
+    install_command,
+    sync_command,
+)
 from bot.commands import Invocation, respond
-from bot.directory import Directory
 from bot.logs import configure as configure_logging
 from bot.mattermost_form import command_response
 from bot.ports import SystemClock
@@ -59,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cover = sub.add_parser("coverage", help="qui suit quoi, et ce qui manque")
     cover.add_argument("--format", choices=("markdown", "text"), help="markdown (PR) ou texte")
-    cover.set_defaults(run=_coverage)
+    cover.set_defaults(run=coverage_command)
     validate.set_defaults(run=_validate)
 
     install = sub.add_parser("install", help="déclare /animation sur une équipe Mattermost")
@@ -68,17 +76,24 @@ def _parser() -> argparse.ArgumentParser:
     install.add_argument(
         "--admin-token", help="jeton d'une personne administratrice, utilisé une fois"
     )
-    install.set_defaults(run=_install)
+    install.set_defaults(run=install_command)
 
     doctor = sub.add_parser("doctor", help="vérifie toute la configuration")
     doctor.add_argument(
         "--team", help="nom court de l'équipe Mattermost où /animation est déclarée"
     )
-    doctor.set_defaults(run=_doctor)
+    doctor.set_defaults(run=doctor_command)
 
     sync = sub.add_parser("sync-startups", help="met à jour l'instantané beta.gouv.fr")
     sync.add_argument("--from", dest="source", help="adresse de l'API ou dossier d'une copie")
-    sync.set_defaults(run=_sync)
+    sync.set_defaults(run=sync_command)
+
+    trello = sub.add_parser("import-trello", help="brouillon de registre depuis un export Trello")
+    trello.add_argument("board", type=Path, metavar="TABLEAU.json")
+    trello.add_argument(
+        "--output", type=Path, help="fichier du brouillon (sinon : sortie standard)"
+    )
+    trello.set_defaults(run=import_trello_command)
 
     ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
     ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
@@ -116,28 +131,11 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
-def _load_directory(settings: Settings) -> Directory | None:
-    try:
-        registry = build_registry(
-            read_registry_text(settings.registry),
-            catalog=load_catalog(settings.catalog),
-            today=SystemClock().today(),
-            path=settings.registry,
-        )
-    except RegistryError as error:
-        print("Le registre n'est pas valide :", *error.lines(), sep="\n", file=sys.stderr)
-        return None
-    except CatalogError as error:
-        print(error, file=sys.stderr)
-        return None
-    return Directory.of(registry)
-
-
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import open_store
     from bot.desk import Desk
 
-    directory = _load_directory(settings)
+    directory = load_directory(settings)
     if directory is None:
         return 1
     clock = SystemClock()
@@ -207,84 +205,4 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,
         timeout_graceful_shutdown=20,
     )
-    return 0
-
-
-def _install(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.install import InstallError, config_lines, install
-    from bot.mattermost import MattermostClient
-
-    token = args.admin_token or (
-        settings.mattermost_token.get_secret_value() if settings.mattermost_token else ""
-    )
-    if not settings.mattermost_url or not token:
-        print(
-            "Définis ANIMATION_MATTERMOST_URL et ANIMATION_MATTERMOST_TOKEN (ou --admin-token).",
-            file=sys.stderr,
-        )
-        return 2
-    public_url = args.url or settings.public_url
-    try:
-        client = MattermostClient(
-            settings.mattermost_url, token, timeout=settings.mattermost_timeout
-        )
-        done = install(client, team=args.team, public_url=public_url)
-    except (InstallError, ValueError) as error:
-        print(f"Installation impossible : {error}", file=sys.stderr)
-        return 1
-    verb = "créée" if done.created else "mise à jour (pas de doublon)"
-    print(f"Commande /animation {verb} sur l'équipe « {args.team} ».")
-    print("Ajoute ces lignes à la configuration du bot (.env ou variables d'environnement) :")
-    for line in config_lines(done, mattermost_url=settings.mattermost_url, public_url=public_url):
-        print(f"  {line}")
-    return 0
-
-
-def _doctor(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import doctor
-
-    checks = doctor.run(settings, team=args.team, today=SystemClock().today())
-    for check in checks:
-        print(check.line())
-    failed = sum(not c.ok for c in checks)
-    print(f"\n{len(checks) - failed} vérification(s) sur {len(checks)} réussie(s).")
-    return 1 if failed else 0
-
-
-def github_annotations(error: RegistryError) -> list[str]:
-    """GitHub Actions workflow commands: an error shown on the right line of the PR's diff."""
-
-    def data(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    def prop(text: str) -> str:
-        return data(text).replace(":", "%3A").replace(",", "%2C")
-
-    return [
-        f"::error file={prop(str(error.path))},line={p.line},title=Registre::{data(p.message)}"
-        for p in error.problems
-    ]
-
-
-def _coverage(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import coverage
-
-    directory = _load_directory(settings)
-    if directory is None:
-        return 1
-    report = coverage.coverage(directory.registry, today=SystemClock().today())
-    fmt = args.format or ("text" if sys.stdout.isatty() else "markdown")
-    print(coverage.markdown(report) if fmt == "markdown" else coverage.text(report))
-    return 0
-
-
-def _sync(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.snapshot import SnapshotError
-    from bot.sync import API, sync
-
-    try:
-        print(sync(settings.catalog, args.source or API))
-    except SnapshotError as error:
-        print(f"Instantané non mis à jour : {error}", file=sys.stderr)
-        return 1
     return 0

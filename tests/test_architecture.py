@@ -10,11 +10,11 @@ import pytest
 CORE = """
     answers candidates catalog commands consistency desk directory forms lifecycle matching messages
     coverage names ports registry reloader request_commands request_texts schema signing
-    snapshot text validation yamlsafe
+    snapshot text trello validation yamlsafe
 """.split()
 ADAPTERS = """
     web slash app cli logs metrics mattermost_form settings store outbox tables mattermost
-    mattermost_payloads notifier worker interactions install doctor sync
+    mattermost_payloads notifier worker interactions install doctor sync cli_tools cli_support
 """.split()
 FORBIDDEN = (
     "fastapi",

@@ -31,7 +31,7 @@ def test_github_annotations_name_file_and_line(tmp_path: Path) -> None:
 
 
 def test_annotation_escapes_newlines_and_percent() -> None:
-    from bot.cli import github_annotations
+    from bot.cli_tools import github_annotations
     from bot.registry import RegistryError
     from bot.yamlsafe import Problem
 
