@@ -136,40 +136,24 @@ def changes(before: Mapping[str, dict[str, Any]], after: list[dict[str, Any]]) -
 
 
 def summary(found: Changes, *, startups_count: int, incubators_count: int) -> str:
-    def names(items: list[str]) -> str:
-        return ", ".join(items[:20]) + (f" et {len(items) - 20} autres" if len(items) > 20 else "")
+    def line(label: str, items: list[str], note: str = "") -> str:
+        shown = ", ".join(items[:20]) + (f" et {len(items) - 20} autres" if len(items) > 20 else "")
+        return f"- {label} : {len(items)}" + (f" ({shown}){note}" if items else "")
 
-    lines = [f"Instantané mis à jour : {startups_count} équipes, {incubators_count} incubateurs."]
-    lines.append(
-        f"- nouvelles équipes : {len(found.new)}" + (f" ({names(found.new)})" if found.new else "")
+    def moves(items: list[tuple[str, str, str]]) -> list[str]:
+        return [f"{ident} : {old} → {new}" for ident, old, new in items]
+
+    return "\n".join(
+        [
+            f"Instantané mis à jour : {startups_count} équipes, {incubators_count} incubateurs.",
+            line("nouvelles équipes", found.new),
+            line(
+                "équipes renommées",
+                [f"{old} → {new}" for _, old, new in found.renamed],
+                " ; les anciens noms restent reconnus",
+            ),
+            line("changements d'incubateur", moves(found.moved)),
+            line("changements de phase", moves(found.phase)),
+            line("équipes disparues", found.gone),
+        ]
     )
-    lines.append(
-        f"- équipes renommées : {len(found.renamed)}"
-        + (
-            " (" + names([f"{old} → {new}" for _, old, new in found.renamed]) + ")"
-            if found.renamed
-            else ""
-        )
-        + (" ; les anciens noms restent reconnus" if found.renamed else "")
-    )
-    lines.append(
-        f"- changements d'incubateur : {len(found.moved)}"
-        + (
-            " (" + names([f"{i} : {a} → {b}" for i, a, b in found.moved]) + ")"
-            if found.moved
-            else ""
-        )
-    )
-    lines.append(
-        f"- changements de phase : {len(found.phase)}"
-        + (
-            " (" + names([f"{i} : {a} → {b}" for i, a, b in found.phase]) + ")"
-            if found.phase
-            else ""
-        )
-    )
-    lines.append(
-        f"- équipes disparues : {len(found.gone)}"
-        + (f" ({names(found.gone)})" if found.gone else "")
-    )
-    return "\n".join(lines)

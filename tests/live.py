@@ -85,3 +85,26 @@ def start_bot(*, workdir: Path, env: Mapping[str, str], port: int | None = None)
             time.sleep(0.1)
     bot.stop()
     raise RuntimeError(f"the bot did not start: {log.read_text()}")
+
+
+def connected_env(
+    workdir: Path,
+    *,
+    mattermost_url: str,
+    mattermost_token: str,
+    port: int,
+    command_token: str,
+    **more: str,
+) -> dict[str, str]:
+    """A bot wired to a (fake) Mattermost server, retrying fast, with a short lease."""
+    return {
+        "ANIMATION_COMMAND_TOKENS": command_token,
+        "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
+        "ANIMATION_MATTERMOST_URL": mattermost_url,
+        "ANIMATION_MATTERMOST_TOKEN": mattermost_token,
+        "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "ANIMATION_SECRET": "s" * 32,
+        "ANIMATION_RETRY_MAX_DELAY": "0.5",
+        "ANIMATION_OUTBOX_LEASE": "3",
+        **more,
+    }

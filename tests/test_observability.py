@@ -18,7 +18,7 @@ from bot.logs import JsonFormatter
 from bot.metrics import Metrics
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, free_port, start_bot
+from tests.live import LiveBot, connected_env, free_port, start_bot
 from tests.mattermost import command_form, command_headers, encode
 
 TOKEN = "obs-" + "k" * 22
@@ -34,14 +34,13 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveBot, Fak
     live = start_bot(
         workdir=workdir,
         port=port,
-        env={
-            "ANIMATION_COMMAND_TOKENS": TOKEN,
-            "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
-            "ANIMATION_MATTERMOST_URL": fake.url,
-            "ANIMATION_MATTERMOST_TOKEN": fake.token,
-            "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "ANIMATION_SECRET": "s" * 32,
-        },
+        env=connected_env(
+            workdir,
+            mattermost_url=fake.url,
+            mattermost_token=fake.token,
+            port=port,
+            command_token=TOKEN,
+        ),
     )
     yield live, fake
     live.stop()

@@ -17,7 +17,7 @@ from bot.store import make_engine
 from bot.tables import metadata
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, free_port, start_bot
+from tests.live import LiveBot, connected_env, free_port, start_bot
 from tests.mattermost import command_form, command_headers, encode
 from tests.stores import PG_URL
 
@@ -43,18 +43,17 @@ def replica(workdir: Path, fake: FakeMattermost) -> LiveBot:
     return start_bot(
         workdir=workdir,
         port=port,
-        env={
-            "ANIMATION_COMMAND_TOKENS": TOKEN,
-            "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
-            "ANIMATION_DATABASE_URL": str(PG_URL),
-            "ANIMATION_MATTERMOST_URL": fake.url,
-            "ANIMATION_MATTERMOST_TOKEN": fake.token,
-            "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "ANIMATION_TRIAGE_CHANNEL_ID": TRIAGE,
-            "ANIMATION_SECRET": "s" * 32,  # one secret shared by every replica
-            "ANIMATION_RETRY_MAX_DELAY": "0.5",
-            "ANIMATION_OUTBOX_LEASE": "2",
-        },
+        # One database and one secret shared by every replica.
+        env=connected_env(
+            workdir,
+            mattermost_url=fake.url,
+            mattermost_token=fake.token,
+            port=port,
+            command_token=TOKEN,
+            ANIMATION_DATABASE_URL=str(PG_URL),
+            ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
+            ANIMATION_OUTBOX_LEASE="2",
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, free_port, start_bot
+from tests.live import LiveBot, connected_env, free_port, start_bot
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
 
 TOKEN = "req-" + "k" * 22
@@ -36,17 +36,14 @@ def bot(tmp_path_factory: pytest.TempPathFactory, fake: FakeMattermost) -> Itera
     live = start_bot(
         workdir=workdir,
         port=port,
-        env={
-            "ANIMATION_COMMAND_TOKENS": TOKEN,
-            "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
-            "ANIMATION_MATTERMOST_URL": fake.url,
-            "ANIMATION_MATTERMOST_TOKEN": fake.token,
-            "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "ANIMATION_TRIAGE_CHANNEL_ID": TRIAGE,
-            "ANIMATION_SECRET": "s" * 32,
-            "ANIMATION_RETRY_MAX_DELAY": "0.5",
-            "ANIMATION_OUTBOX_LEASE": "3",
-        },
+        env=connected_env(
+            workdir,
+            mattermost_url=fake.url,
+            mattermost_token=fake.token,
+            port=port,
+            command_token=TOKEN,
+            ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
+        ),
     )
     yield live
     live.stop()
