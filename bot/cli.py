@@ -144,7 +144,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
         text=" ".join(args.text),
         user=args.user,
         today=clock.today(),
-        user_id=f"cli:{args.user}",
+        # No Mattermost user id offline: the username reaches the same person ("@alice").
+        user_id=f"@{args.user}",
         desk=Desk(store, clock, triage_channel=settings.triage_channel_id),
     )
     reply = respond(directory, invocation)

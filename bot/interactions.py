@@ -25,7 +25,7 @@ from bot.reloader import RegistryHolder
 from bot.schema import Category
 from bot.signing import SignatureError, Signer
 
-FORM_LIFETIME = 3600
+FORM_LIFETIME = 24 * 3600  # long enough to write calmly; the nonce stops replays
 CHOICE_LIFETIME = 86_400
 REFUSED = {
     "expired": "Ce formulaire a expiré : relance `/animation demande`.",

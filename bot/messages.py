@@ -13,7 +13,8 @@ Button = Literal["claim", "close", "reassign", "contacted"]
 class Message:
     """One message to deliver.
 
-    `dm`: a direct message from the bot to the Mattermost user `to` (a username).
+    `dm`: a direct message from the bot to the Mattermost user `to` (a user id, or
+    `@username`).
     `post`: a post in the channel whose id is `to`.
     `update`: replace the text and buttons of the DM sent for this request to the
     animator `post_of`.
