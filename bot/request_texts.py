@@ -143,11 +143,13 @@ STATUS_LABELS = {"open": "en attente", "claimed": "prise en charge", "closed": "
 
 def age(created: datetime, now: datetime) -> str:
     seconds = max(int((now - created).total_seconds()), 0)
+    if seconds < 60:
+        return "à l'instant"
     if seconds < 3600:
-        return f"{max(seconds // 60, 1)} min"
+        return f"il y a {seconds // 60} min"
     if seconds < 86_400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86_400} j"
+        return f"il y a {seconds // 3600} h"
+    return f"il y a {seconds // 86_400} j"
 
 
 def listing_line(registry: Registry, request: Request, now: datetime) -> str:
@@ -156,7 +158,7 @@ def listing_line(registry: Registry, request: Request, now: datetime) -> str:
     lock = "🔒 " if request.confidential else ""
     return (
         f"- n° {request.id} · {lock}{category_label(registry, request)} · {status} · "
-        f"{who} · il y a {age(request.created_at, now)}"
+        f"{who} · {age(request.created_at, now)}"
     )
 
 

@@ -92,3 +92,15 @@ def test_mes_demandes_for_requester_and_animator(directory: Directory, desk: Des
     assert "Les demandes qui te sont adressées, encore ouvertes" in animator_view
     assert "n° 1" in animator_view
     assert "Tu n'as pas encore fait de demande" in run(directory, desk, "mes-demandes", user="bob")
+
+
+def test_ages_read_naturally() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from bot.request_texts import age
+
+    now = datetime(2026, 11, 29, 12, tzinfo=UTC)
+    assert age(now - timedelta(seconds=30), now) == "à l'instant"
+    assert age(now - timedelta(minutes=5), now) == "il y a 5 min"
+    assert age(now - timedelta(hours=3), now) == "il y a 3 h"
+    assert age(now - timedelta(days=2), now) == "il y a 2 j"
