@@ -113,8 +113,8 @@ class SlashCommands:
             opened = await interactions.open_form(
                 reply.dialog, trigger_id=fields.get("trigger_id", ""), **user
             )
-            if opened:
-                return {}  # the dialog is the answer; an empty JSON object posts nothing
+            if opened:  # the way without a form, for apps that cannot show one (some mobiles)
+                return command_response(f"Le formulaire s'ouvre.\n{reply.text}", public=False)
         response = command_response(reply.text, public=reply.public)
         if reply.choices and interactions is not None:
             response["attachments"] = interactions.choice_attachments(reply.choices, **user)
