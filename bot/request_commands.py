@@ -44,10 +44,10 @@ def demande(directory: Directory, invocation: Invocation, rest: str) -> Reply:
     categories = tuple(registry.categories.values())
     if not rest.strip():
         lines = ["Quel est le sujet de ta demande ?"]
-        lines += [
-            f"- `{c.id}` : {c.description}"
-            for c in sorted(categories, key=lambda c: c.confidential)
-        ]
+        for category in sorted(categories, key=lambda c: c.confidential):
+            lock = "🔒 " if category.confidential else ""
+            lines.append(f"- {lock}`{category.id}` : {category.description}")
+        lines.append("Choisis ci-dessous, ou écris par exemple : `/animation demande convention`")
         return Reply("\n".join(lines), choices=categories)
     category, text = find_category(registry, rest)
     if category is None:
