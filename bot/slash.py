@@ -136,7 +136,8 @@ def fast_path(app: ASGIApp, commands: SlashCommands, *, limit: int) -> ASGIApp:
         else:
             status, payload = await _post(scope, receive, commands, limit)
             body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-            await send({"type": "http.response.start", "status": status, "headers": JSON_HEADERS})
+            headers = [*JSON_HEADERS, (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": status, "headers": headers})
             await send({"type": "http.response.body", "body": body})
 
     return asgi
