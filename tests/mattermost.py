@@ -68,6 +68,7 @@ def parse_command_response(response: httpx.Response) -> dict[str, object]:
     assert response.status_code == 200, response.text  # 201 or 204 are failures too
     media_type = response.headers["content-type"].split(";")[0].strip()
     assert media_type == "application/json"
+    assert response.headers.get("content-length") == str(len(response.content))  # not chunked
     payload = json.loads(response.content)
     assert isinstance(payload, dict)
     assert set(payload) <= COMMAND_RESPONSE_FIELDS
