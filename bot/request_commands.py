@@ -44,9 +44,9 @@ def demande(directory: Directory, invocation: Invocation, rest: str) -> Reply:
     categories = tuple(registry.categories.values())
     if not rest.strip():
         lines = ["Quel est le sujet de ta demande ?"]
-        for category in sorted(categories, key=lambda c: c.confidential):
-            lock = "🔒 " if category.confidential else ""
-            lines.append(f"- {lock}`{category.id}` : {category.description}")
+        for choice in sorted(categories, key=lambda c: c.confidential):
+            lock = "🔒 " if choice.confidential else ""
+            lines.append(f"- {lock}`{choice.id}` : {choice.description}")
         lines.append("Choisis ci-dessous, ou écris par exemple : `/animation demande convention`")
         return Reply("\n".join(lines), choices=categories)
     category, text = find_category(registry, rest)
