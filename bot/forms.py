@@ -45,9 +45,19 @@ def form_for(directory: Directory, category: Category) -> Form:
         return Form("Demande confidentielle", f"**{category.label}**\n{CONFIDENTIAL_INTRO}", fields)
     intro = (
         f"**{category.label}** : {category.description}\n"
-        "La personne qui suit ton équipe la recevra en message direct."
+        f"{_who_receives(directory, category)} la recevra en message direct ; "
+        "le bot t'écrira à chaque étape."
     )
     return Form("Nouvelle demande", intro, fields)
+
+
+def _who_receives(directory: Directory, category: Category) -> str:
+    topic = directory.registry.topics.get(category.topic or "")
+    if category.routing == "topic" and topic is not None:
+        return f"La personne référente du sujet « {topic.name} »"
+    if category.routing == "choice":
+        return "La personne que tu choisis"
+    return "La personne qui suit ton équipe"
 
 
 def _field(directory: Directory, category: Category, name: str) -> Field:

@@ -90,3 +90,13 @@ def test_inline_values() -> None:
         "animator": "Camille Exemple",
         "contact_method": "tchap",
     }
+
+
+def test_intro_says_who_will_receive_it(directory: Directory) -> None:
+    categories = directory.registry.categories
+    assert (
+        "La personne qui suit ton équipe la recevra"
+        in form_for(directory, categories["convention"]).intro
+    )
+    topic = form_for(directory, categories["question-administrative"]).intro
+    assert "La personne référente du sujet « Marchés publics de la DINUM » la recevra" in topic
