@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import CATALOG, ROOT
+from tests.conftest import CATALOG, REGISTRY, ROOT
 
 
 def free_port() -> int:
@@ -108,3 +109,21 @@ def connected_env(
         "ANIMATION_OUTBOX_LEASE": "3",
         **more,
     }
+
+
+def start_connected(
+    workdir: Path, *, mattermost_url: str, mattermost_token: str, command_token: str, **more: str
+) -> LiveBot:
+    """The shipped registry copied to `workdir`, and a bot wired to that Mattermost."""
+    if not (workdir / "referents.yaml").exists():
+        shutil.copy(REGISTRY, workdir / "referents.yaml")
+    port = free_port()
+    env = connected_env(
+        workdir,
+        mattermost_url=mattermost_url,
+        mattermost_token=mattermost_token,
+        port=port,
+        command_token=command_token,
+        **more,
+    )
+    return start_bot(workdir=workdir, env=env, port=port)

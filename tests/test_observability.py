@@ -18,7 +18,7 @@ from bot.logs import JsonFormatter
 from bot.metrics import Metrics
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, connected_env, free_port, start_bot
+from tests.live import LiveBot, start_bot, start_connected
 from tests.mattermost import command_form, command_headers, encode
 
 TOKEN = "obs-" + "k" * 22
@@ -27,20 +27,12 @@ SECRET_WORDS = ("plancton-tres-secret", "sacha", "tchap")
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveBot, FakeMattermost]]:
-    workdir = tmp_path_factory.mktemp("obs")
-    shutil.copy(REGISTRY, workdir / "referents.yaml")
     fake = FakeMattermost().start()
-    port = free_port()
-    live = start_bot(
-        workdir=workdir,
-        port=port,
-        env=connected_env(
-            workdir,
-            mattermost_url=fake.url,
-            mattermost_token=fake.token,
-            port=port,
-            command_token=TOKEN,
-        ),
+    live = start_connected(
+        tmp_path_factory.mktemp("obs"),
+        mattermost_url=fake.url,
+        mattermost_token=fake.token,
+        command_token=TOKEN,
     )
     yield live, fake
     live.stop()

@@ -17,7 +17,7 @@ from bot.store import make_engine
 from bot.tables import metadata
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, connected_env, free_port, start_bot
+from tests.live import LiveBot, start_connected
 from tests.mattermost import command_form, command_headers, encode
 from tests.stores import PG_URL
 
@@ -39,21 +39,15 @@ def fresh_database() -> None:
 
 
 def replica(workdir: Path, fake: FakeMattermost) -> LiveBot:
-    port = free_port()
-    return start_bot(
-        workdir=workdir,
-        port=port,
-        # One database and one secret shared by every replica.
-        env=connected_env(
-            workdir,
-            mattermost_url=fake.url,
-            mattermost_token=fake.token,
-            port=port,
-            command_token=TOKEN,
-            ANIMATION_DATABASE_URL=str(PG_URL),
-            ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
-            ANIMATION_OUTBOX_LEASE="2",
-        ),
+    # One database and one secret shared by every replica.
+    return start_connected(
+        workdir,
+        mattermost_url=fake.url,
+        mattermost_token=fake.token,
+        command_token=TOKEN,
+        ANIMATION_DATABASE_URL=str(PG_URL),
+        ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
+        ANIMATION_OUTBOX_LEASE="2",
     )
 
 

@@ -3,7 +3,6 @@ that mattermostdriver really talks to, and every message checked where it lands.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -11,9 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, connected_env, free_port, start_bot
+from tests.live import LiveBot, start_connected
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
 
 TOKEN = "req-" + "k" * 22
@@ -30,20 +28,12 @@ def fake() -> Iterator[FakeMattermost]:
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory: pytest.TempPathFactory, fake: FakeMattermost) -> Iterator[LiveBot]:
-    workdir = tmp_path_factory.mktemp("requests")
-    shutil.copy(REGISTRY, workdir / "referents.yaml")
-    port = free_port()
-    live = start_bot(
-        workdir=workdir,
-        port=port,
-        env=connected_env(
-            workdir,
-            mattermost_url=fake.url,
-            mattermost_token=fake.token,
-            port=port,
-            command_token=TOKEN,
-            ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
-        ),
+    live = start_connected(
+        tmp_path_factory.mktemp("requests"),
+        mattermost_url=fake.url,
+        mattermost_token=fake.token,
+        command_token=TOKEN,
+        ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
     )
     yield live
     live.stop()
