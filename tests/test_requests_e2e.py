@@ -264,3 +264,38 @@ def test_what_the_bot_sent_matches_mattermost_openapi(bot: LiveBot, fake: FakeMa
         wait_for(lambda: fake.requests)
     used = {validate(spec, r.method, r.path, r.body) for r in list(fake.requests)}
     assert {"/api/v4/posts", "/api/v4/channels/direct", "/api/v4/actions/dialogs/open"} <= used
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b"null",
+        b'"x"',
+        b"{}",
+        b'{"state": 1, "submission": [1, 2], "callback_id": {"a": 1}, "user_id": null}',
+        b'{"type": "dialog_submission", "state": "a.b", '
+        b'"submission": {"team": ["x"], "subject": 42}}',
+        b'{"context": "x", "post_id": 5}',
+        b'{"context": {"token": null, "selected_option": []}}',
+        b'{"context": {"token": "' + b"A" * 5000 + b'.x"}}',
+    ],
+)
+def test_hostile_interaction_bodies_never_fail(bot: LiveBot, body: bytes) -> None:
+    for route in ("/mattermost/dialog", "/mattermost/action"):
+        response = httpx.post(
+            f"{bot.url}{route}",
+            content=body,
+            headers={"Content-Type": "application/json"},
+            timeout=10,
+        )
+        assert response.status_code in (200, 400), response.text
+        text = response.text
+        assert "Traceback" not in text and "Internal Server Error" not in text
+        if response.status_code == 200:
+            payload = response.json()
+            assert set(payload) & {"error", "errors", "ephemeral_text"} or payload == {}
+        else:
+            assert response.json()["error"] in ("JSON attendu.", "Objet JSON attendu.")
