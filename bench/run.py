@@ -27,7 +27,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 import httpx
 
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from bench.lookup_bench import lookup_table, registry_load_seconds
 from bench.requests_bench import drain_outbox, submissions_per_second
 from tests.live import free_port
+from tests.mattermost import command_form, encode
 
 TOKEN = "benchtoken"
 ROUNDS = 3  # each HTTP measure is the median of this many runs
@@ -57,21 +57,7 @@ QUERIES = [
 
 
 def form(text: str) -> str:
-    fields = {
-        "channel_id": "c" * 26,
-        "channel_name": "town-square",
-        "command": "/animation",
-        "response_url": "https://mm.example.org/hooks/commands/" + "r" * 26,
-        "root_id": "",
-        "team_domain": "beta",
-        "team_id": "t" * 26,
-        "text": text,
-        "token": TOKEN,
-        "trigger_id": "dHJpZ2dlcg==",
-        "user_id": "u" * 26,
-        "user_name": "alice",
-    }
-    return urlencode(sorted(fields.items()))
+    return encode(command_form(text, token=TOKEN)).decode()
 
 
 def wrk_script(directory: Path) -> Path:

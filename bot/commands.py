@@ -51,6 +51,16 @@ def respond(directory: Directory, invocation: Invocation) -> Reply:
     return reply
 
 
+def canonical(text: str) -> str:
+    """The subcommand a text asks for, by its handler's name; `autre` when there is none.
+
+    Logs and metrics use it: it never carries what was typed.
+    """
+    words = text.split(None, 1)
+    name = compact(fold(words[0])) if words else ""
+    return name if name in HANDLERS else "autre"
+
+
 def _without_share_flag(text: str) -> tuple[str, bool]:
     """The text without `--partager` (a word on its own), and whether it was there."""
     kept = _SHARE.sub(" ", text)
@@ -120,6 +130,8 @@ HANDLERS: dict[str, Handler] = {
     "demandes": demande,
     "mesdemandes": mes_demandes,
 }
+# Subcommands that read or write the request store (the web adapter runs them off the loop).
+STORE_SUBCOMMANDS = frozenset({"demande", "demandes", "mesdemandes"})
 SUBCOMMANDS = ("aide", "qui", "demande", "mes-demandes", "contact", "engagements")
 
 

@@ -19,7 +19,7 @@ from bot.lifecycle import (
     reassigned,
     route,
 )
-from bot.messages import Button, Message
+from bot.messages import Button, Kind, Message
 from bot.ports import Clock, RequestStore
 from bot.registry import Registry
 
@@ -55,6 +55,32 @@ def animator_post(registry: Registry, request: Request) -> tuple[str, tuple[Butt
     if request.status != "open" or request.claimed_by:
         text += "\n" + say.status_line(registry, request)
     return text, buttons(request)
+
+
+def handler_post(registry: Registry, request: Request, *, kind: Kind, animator_id: str) -> Message:
+    """The message (a new DM, or the update of the sent one) for one handler's post.
+    Someone who no longer handles the request gets it without buttons."""
+    text, actions = animator_post(registry, request)
+    keeps = animator_id in request.handlers or animator_id == request.claimed_by
+    return Message(
+        kind,
+        text,
+        to="@" + registry.animators[animator_id].mattermost if kind == "dm" else "",
+        request_id=request.id,
+        post_of=animator_id,
+        buttons=actions if keeps else (),
+        choices=reassign_choices(registry, request),
+        confidential=request.confidential,
+    )
+
+
+def reassign_choices(registry: Registry, request: Request) -> tuple[tuple[str, str], ...]:
+    """The other co-animators, for « Réaffecter à… »; none for a confidential request."""
+    if request.confidential:
+        return ()
+    return tuple(
+        (a.id, a.name) for a in registry.animators.values() if a.id not in request.handlers
+    )
 
 
 Observer = Callable[[Request, str], None]  # (request, "opened" | "claim" | "close" | "reassign")
@@ -125,27 +151,7 @@ class Desk:
 
     def _handler_dms(self, registry: Registry, request: Request) -> list[Message]:
         """One DM per person handling the request, each kept as that person's post."""
-        text, actions = animator_post(registry, request)
-        return [
-            Message(
-                "dm",
-                text,
-                to="@" + registry.animators[h].mattermost,
-                request_id=request.id,
-                post_of=h,
-                buttons=actions,
-                choices=self.choices(registry, request),
-            )
-            for h in request.handlers
-        ]
-
-    @staticmethod
-    def choices(registry: Registry, request: Request) -> tuple[tuple[str, str], ...]:
-        if request.confidential:
-            return ()
-        return tuple(
-            (a.id, a.name) for a in registry.animators.values() if a.id not in request.handlers
-        )
+        return [handler_post(registry, request, kind="dm", animator_id=h) for h in request.handlers]
 
     def act(
         self,
@@ -188,12 +194,8 @@ class Desk:
     def _follow_up(
         self, registry: Registry, before: Request, after: Request, *, clicker: str
     ) -> list[Message]:
-        text, actions = animator_post(registry, after)
-        choices = self.choices(registry, after)
         messages = [
-            Message(
-                "update", text, request_id=after.id, post_of=h, buttons=actions, choices=choices
-            )
+            handler_post(registry, after, kind="update", animator_id=h)
             for h in before.handlers
             if h != clicker
         ]

@@ -7,15 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-
 from bot.catalog import CatalogError, load_catalog
 from bot.mattermost import DeliveryError, MattermostClient
 from bot.registry import RegistryError, build_registry, read_registry_text
 from bot.settings import Settings
-from bot.store import MIGRATIONS, make_engine
+from bot.store import make_engine, schema_revisions
 
 
 @dataclass(frozen=True)
@@ -65,14 +61,10 @@ def _database(settings: Settings) -> Check:
     label = "base de données joignable et à jour"
     try:
         engine = make_engine(settings.database_url)
-        with engine.connect() as connection:
-            current = MigrationContext.configure(connection).get_current_revision()
+        current, head = schema_revisions(engine)
         engine.dispose()
     except Exception as error:  # any driver error: say which kind, never the URL's password
         return Check(False, label, f"vérifie ANIMATION_DATABASE_URL ({type(error).__name__})")
-    config = Config()
-    config.set_main_option("script_location", MIGRATIONS)
-    head = ScriptDirectory.from_config(config).get_current_head()
     if current != head:
         return Check(
             False,

@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.desk import Desk, animator_post
+from bot.desk import Desk, handler_post
 from bot.forms import form_for, read_submission
 from bot.lifecycle import RoutingError
 from bot.mattermost import DeliveryError, MattermostClient
 from bot.mattermost_payloads import category_buttons, dialog
-from bot.messages import Message
 from bot.notifier import Buttons
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
@@ -34,8 +33,8 @@ REFUSED = {
 }
 BUTTON_REFUSED = {
     "expired": "Ce bouton a expiré : utilise `/animation mes-demandes`.",
-    "forged": "Ce bouton n'est pas valide.",
-    "misused": "Ce bouton n'est pas valide.",
+    "forged": "Ce bouton n'est pas valide : retrouve la demande avec `/animation mes-demandes`.",
+    "misused": "Ce bouton n'est pas valide : retrouve la demande avec `/animation mes-demandes`.",
 }
 
 
@@ -181,15 +180,8 @@ class Interactions:
         self.wake()
         reply: dict[str, Any] = {"ephemeral_text": outcome.text, "skip_slack_parsing": True}
         if outcome.request is not None:
-            text, actions = animator_post(registry, outcome.request)
-            still_mine = animator.id in outcome.request.handlers
-            message = Message(
-                "update",
-                text,
-                request_id=request_id,
-                post_of=animator.id,
-                buttons=actions if still_mine else (),
-                choices=Desk.choices(registry, outcome.request),
+            message = handler_post(
+                registry, outcome.request, kind="update", animator_id=animator.id
             )
-            reply["update"] = {"message": text, "props": self.buttons.props(message)}
+            reply["update"] = {"message": message.text, "props": self.buttons.props(message)}
         return reply

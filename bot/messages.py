@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["dm", "post", "update"]
-Button = Literal["claim", "close", "reassign", "contacted"]
+Button = Literal["claim", "close", "reassign"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Message:
     post_of: str | None = None
     buttons: tuple[Button, ...] = ()
     choices: tuple[tuple[str, str], ...] = field(default=())  # reassign menu: (id, label)
+    confidential: bool = False  # the buttons then say « Je prends contact »
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class Message:
             "post_of": self.post_of,
             "buttons": list(self.buttons),
             "choices": [list(choice) for choice in self.choices],
+            "confidential": self.confidential,
         }
 
     @classmethod
@@ -49,4 +51,5 @@ class Message:
             post_of=payload.get("post_of"),
             buttons=tuple(payload.get("buttons", ())),
             choices=tuple((str(a), str(b)) for a, b in payload.get("choices", ())),
+            confidential=bool(payload.get("confidential", False)),
         )

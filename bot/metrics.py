@@ -1,8 +1,9 @@
 """Prometheus metrics (`GET /metrics`): what happens, counted, and nothing about anyone.
 
-Labels take only known values (a subcommand typed by someone becomes `autre`
-when it is not one of ours), and a confidential request is counted under the
-single category `confidentielle`, never its type.
+Labels take only known values (the caller names subcommands with
+`commands.canonical`, which turns anything else into `autre`), and a
+confidential request is counted under the single category `confidentielle`,
+never its type.
 """
 
 from __future__ import annotations
@@ -13,21 +14,6 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-SUBCOMMANDS = frozenset(
-    {
-        "",
-        "aide",
-        "help",
-        "qui",
-        "demande",
-        "demandes",
-        "mes-demandes",
-        "contact",
-        "contacts",
-        "engagements",
-        "engagement",
-    }
-)
 CONFIDENTIAL = "confidentielle"
 
 
@@ -87,8 +73,8 @@ class Metrics:
             self.registry.register(_OutboxCollector(outbox_counts))
 
     def command(self, subcommand: str, outcome: str, seconds: float) -> None:
-        name = subcommand if subcommand in SUBCOMMANDS else "autre"
-        self.commands.labels(subcommand=name, outcome=outcome).inc()
+        """`subcommand` is a handler's name or `autre` (`commands.canonical`)."""
+        self.commands.labels(subcommand=subcommand, outcome=outcome).inc()
         self.latency.observe(seconds)
 
     def request(self, category: str, *, confidential: bool, event: str) -> None:

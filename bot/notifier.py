@@ -24,8 +24,6 @@ class PostBook(Protocol):
 
     def post_of(self, request_id: int, animator_id: str) -> str | None: ...
 
-    def is_confidential(self, request_id: int) -> bool: ...
-
 
 class Buttons:
     """The buttons of a request's DM, each with a signed context naming the request,
@@ -52,7 +50,7 @@ class Buttons:
             url=self.action_url,
             context=context,
             choices=message.choices,
-            confidential=self.book.is_confidential(request_id),
+            confidential=message.confidential,
         )
         return {"attachments": attachments}
 

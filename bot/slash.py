@@ -17,10 +17,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from bot.answers import Reply
-from bot.commands import Invocation, respond
+from bot.commands import STORE_SUBCOMMANDS, Invocation, canonical, respond
 from bot.interactions import Interactions
 from bot.mattermost_form import FormError, command_response, parse_form, token_matches
-from bot.metrics import SUBCOMMANDS, Metrics
+from bot.metrics import Metrics
 from bot.ports import Clock
 from bot.reloader import RegistryHolder
 from bot.worker import Worker
@@ -33,17 +33,11 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-IO_SUBCOMMANDS = frozenset({"demande", "demandes", "mes-demandes", "mesdemandes"})
 UNEXPECTED = (
     "Oups, je n'ai pas pu traiter ta commande : l'erreur vient de mon côté, pas de toi. "
     "Réessaie dans un instant ; si cela dure, écris à l'équipe d'animation."
 )
 JSON_HEADERS = [(b"content-type", b"application/json")]
-
-
-def subcommand(text: str) -> str:
-    words = text.split(None, 1)
-    return words[0][:20].lower() if words else ""
 
 
 class SlashCommands:
@@ -67,7 +61,7 @@ class SlashCommands:
     async def answer(self, fields: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """Status and JSON body for one command; 200 for anything with a valid token."""
         started = time.perf_counter()
-        name = subcommand(fields.get("text", ""))
+        name = canonical(fields.get("text", ""))
         if not token_matches(fields.get("token", ""), self.tokens):
             self._done(name, "refused", started)
             return 401, {"error": "Jeton de commande invalide."}
@@ -86,10 +80,9 @@ class SlashCommands:
         seconds = time.perf_counter() - started
         if self.metrics is not None:
             self.metrics.command(name, outcome, seconds)
-        shown = name if name in SUBCOMMANDS else "autre"  # never what was typed
         log.info(
             "command",
-            extra={"subcommand": shown, "outcome": outcome, "ms": round(seconds * 1000, 2)},
+            extra={"subcommand": name, "outcome": outcome, "ms": round(seconds * 1000, 2)},
         )
 
     async def _reply(self, fields: dict[str, str]) -> Reply:
@@ -102,7 +95,7 @@ class SlashCommands:
             trigger_id=fields.get("trigger_id", ""),
             desk=self.interactions.desk if self.interactions else None,
         )
-        if subcommand(text) in IO_SUBCOMMANDS:  # touches the store: off the event loop
+        if canonical(text) in STORE_SUBCOMMANDS:  # touches the store: off the event loop
             return await asyncio.to_thread(respond, self.holder.directory, invocation)
         return respond(self.holder.directory, invocation)
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, Row, create_engine, event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -46,10 +48,22 @@ def make_engine(url: str) -> Engine:
 MIGRATIONS = str(files("bot") / "migrations")
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest revision (Alembic); safe to run on every start."""
+def _alembic() -> Config:
     config = Config()
     config.set_main_option("script_location", MIGRATIONS)
+    return config
+
+
+def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
+    """(the database's schema revision, the latest one this version of the bot knows)."""
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, ScriptDirectory.from_config(_alembic()).get_current_head()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the latest revision (Alembic); safe to run on every start."""
+    config = _alembic()
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":  # one replica migrates at a time
             connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
@@ -129,9 +143,6 @@ class SqlStore:
         self, draft: Request, *, nonce: str, messages_for: MessagesFor
     ) -> tuple[Request, bool]:
         """Store a request and its messages in one transaction. Same nonce twice: one request."""
-        existing = self.by_nonce(nonce)
-        if existing is not None:
-            return existing, False
         try:
             with self.engine.begin() as connection:
                 values = _columns(draft) | {"nonce": nonce}
@@ -222,7 +233,3 @@ class SqlStore:
                 )
             ).first()
         return None if row is None else str(row.post_id)
-
-    def is_confidential(self, request_id: int) -> bool:
-        request = self.get(request_id)
-        return bool(request and request.confidential)

@@ -79,10 +79,6 @@ def create_app(
         metrics=metrics,
     )
 
-    async def handle_command(fields: dict[str, str]) -> Response:
-        status, payload = await commands.answer(fields)
-        return json_response(payload, status=status)
-
     @app.post("/mattermost/dialog")
     async def dialog_submit(request: Request) -> Response:
         payload = await _json(request)
@@ -123,15 +119,7 @@ def create_app(
             return error_response(400, "Objet JSON attendu.")
         return payload
 
-    # The POST route also exists here, behind `fast_path`, for completeness.
-    async def command_post(request: Request) -> Response:
-        try:
-            body = await read_body(request, limit=settings.max_body_bytes)
-            fields = parse_form(body)
-        except FormError as error:
-            return error_response(error.status, error.message)
-        return await handle_command(fields)
-
+    # POST is answered by `fast_path` before the app; the GET variant comes here.
     async def command_get(request: Request) -> Response:
         query = request.url.query
         if len(query) > settings.max_body_bytes:
@@ -140,9 +128,9 @@ def create_app(
             fields = parse_form(query.encode("latin-1", errors="replace"))
         except FormError as error:
             return error_response(error.status, error.message)
-        return await handle_command(fields)
+        status, payload = await commands.answer(fields)
+        return json_response(payload, status=status)
 
-    app.add_route("/mattermost/command", command_post, methods=["POST"])
     app.add_route("/mattermost/command", command_get, methods=["GET"])
 
     @app.get("/metrics")

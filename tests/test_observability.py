@@ -14,6 +14,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.commands import canonical
 from bot.logs import JsonFormatter
 from bot.metrics import Metrics
 from tests.conftest import REGISTRY
@@ -143,7 +144,8 @@ def test_json_formatter_keeps_only_known_fields() -> None:
 
 def test_unknown_subcommands_share_one_label() -> None:
     metrics = Metrics()
-    for typed in ("qui", "quoi", "mot-de-passe"):
-        metrics.command(typed, "ok", 0.001)
+    for typed in ("qui x", "quoi", "mot-de-passe secret", "Mes-Demandes"):
+        metrics.command(canonical(typed), "ok", 0.001)
     text = metrics.render().decode()
     assert 'subcommand="autre"' in text and "mot-de-passe" not in text
+    assert 'subcommand="qui"' in text and 'subcommand="mesdemandes"' in text

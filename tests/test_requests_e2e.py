@@ -230,7 +230,7 @@ def test_forged_expired_and_foreign_tokens_are_refused(bot: LiveBot, fake: FakeM
     }
     assert (
         click(bot, fake_button, user="alice", post_id="p")["ephemeral_text"]
-        == "Ce bouton n'est pas valide."
+        == "Ce bouton n'est pas valide : retrouve la demande avec `/animation mes-demandes`."
     )
 
 
