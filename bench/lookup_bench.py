@@ -11,9 +11,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from bench.matching_quality import generate
-from bot.catalog import Startup, load_catalog
-from bot.directory import Directory
-from bot.registry import Registry, build_registry, read_registry_text
+from bot.core.matching.directory import Directory
+from bot.core.registry.catalog import Startup, load_catalog
+from bot.core.registry.model import Registry, build_registry, read_registry_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.directory import Directory
-from bot.matching import Match
-from bot.registry import load_registry
-from bot.text import fold
+from bot.core.matching.directory import Directory
+from bot.core.matching.matcher import Match
+from bot.core.registry.model import load_registry
+from bot.core.text import fold
 
 ROWS = ["azertyuiop", "qsdfghjklm", "wxcvbn"]
 FILLERS = [

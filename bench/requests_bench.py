@@ -10,18 +10,18 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.lookup_bench import shipped
-from bot.desk import Desk
-from bot.directory import Directory
-from bot.forms import read_submission
-from bot.lifecycle import Draft
-from bot.mattermost import MattermostClient
-from bot.notifier import Buttons, MattermostNotifier
-from bot.outbox import Outbox
-from bot.ports import SystemClock
-from bot.signing import Signer
-from bot.store import SqlStore, make_engine, migrate
-from bot.tables import metadata
-from bot.worker import Worker
+from bot.core.matching.directory import Directory
+from bot.core.ports import SystemClock
+from bot.core.requests.desk import Desk
+from bot.core.requests.forms import read_submission
+from bot.core.requests.lifecycle import Draft
+from bot.core.signing import Signer
+from bot.mattermost.client import MattermostClient
+from bot.mattermost.notifier import Buttons, MattermostNotifier
+from bot.service.worker import Worker
+from bot.store.outbox import Outbox
+from bot.store.requests import SqlStore, make_engine, migrate
+from bot.store.tables import metadata
 from tests.fake_mattermost import FakeMattermost, user_id_for
 
 

@@ -6,20 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.desk import Desk
-from bot.interactions import Interactions
-from bot.mattermost import MattermostClient
-from bot.metrics import Metrics
-from bot.notifier import Buttons, MattermostNotifier
-from bot.outbox import Outbox
-from bot.ports import Clock, SystemClock
-from bot.reloader import RegistryHolder
-from bot.settings import Settings, load_settings
-from bot.signing import Signer
-from bot.slash import ASGIApp
-from bot.store import SqlStore, make_engine, migrate
-from bot.web import create_app
-from bot.worker import Worker
+from bot.core.ports import Clock, SystemClock
+from bot.core.requests.desk import Desk
+from bot.core.signing import Signer
+from bot.mattermost.client import MattermostClient
+from bot.mattermost.interactions import Interactions
+from bot.mattermost.notifier import Buttons, MattermostNotifier
+from bot.mattermost.slash import ASGIApp
+from bot.service.metrics import Metrics
+from bot.service.reloader import RegistryHolder
+from bot.service.settings import Settings, load_settings
+from bot.service.web import create_app
+from bot.service.worker import Worker
+from bot.store.outbox import Outbox
+from bot.store.requests import SqlStore, make_engine, migrate
 
 
 @dataclass

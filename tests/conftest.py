@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog, load_catalog
-from bot.directory import Directory
-from bot.registry import Registry, load_registry
+from bot.core.matching.directory import Directory
+from bot.core.registry.catalog import Catalog, load_catalog
+from bot.core.registry.model import Registry, load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "data" / "referents.yaml"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.store import make_engine, migrate
-from bot.tables import metadata
+from bot.store.requests import make_engine, migrate
+from bot.store.tables import metadata
 
 PG_URL = os.environ.get("ANIMATION_TEST_DATABASE_URL")
 BACKENDS = [

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.commands import Invocation, respond
-from bot.directory import Directory
-from bot.registry import build_registry
+from bot.core.commands import Invocation, respond
+from bot.core.matching.directory import Directory
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.model import build_registry
 from tests.test_validation import BASE, edit
 
 TODAY = date(2026, 11, 29)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.directory import Directory
-from bot.forms import form_for, inline_values, read_submission
-from bot.lifecycle import Draft
+from bot.core.matching.directory import Directory
+from bot.core.requests.forms import form_for, inline_values, read_submission
+from bot.core.requests.lifecycle import Draft
 
 
 def test_fields_follow_the_category(directory: Directory) -> None:

@@ -12,16 +12,16 @@ from typing import Any
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.desk import Desk
-from bot.interactions import FORM_LIFETIME, Interactions
-from bot.mattermost import MattermostClient
-from bot.notifier import Buttons, MattermostNotifier
-from bot.outbox import Outbox
-from bot.reloader import RegistryHolder
-from bot.signing import Signer
-from bot.store import SqlStore, make_engine, migrate
-from bot.worker import Worker
+from bot.core.registry.catalog import Catalog
+from bot.core.requests.desk import Desk
+from bot.core.signing import Signer
+from bot.mattermost.client import MattermostClient
+from bot.mattermost.interactions import FORM_LIFETIME, Interactions
+from bot.mattermost.notifier import Buttons, MattermostNotifier
+from bot.service.reloader import RegistryHolder
+from bot.service.worker import Worker
+from bot.store.outbox import Outbox
+from bot.store.requests import SqlStore, make_engine, migrate
 from tests.conftest import CATALOG, FakeClock
 from tests.fake_mattermost import FakeMattermost, user_id_for
 from tests.test_validation import edit

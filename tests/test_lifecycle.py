@@ -9,10 +9,19 @@ from typing import Any
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.lifecycle import Draft, Request, RoutingError, allowed, claimed, closed, reassigned, route
-from bot.names import Entity
-from bot.registry import Registry, build_registry
+from bot.core.matching.names import Entity
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.model import Registry, build_registry
+from bot.core.requests.lifecycle import (
+    Draft,
+    Request,
+    RoutingError,
+    allowed,
+    claimed,
+    closed,
+    reassigned,
+    route,
+)
 from tests.test_validation import BASE, edit
 
 TODAY = date(2026, 11, 29)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.directory import Directory
-from bot.matching import Matcher
-from bot.names import Entity, Names
+from bot.core.matching.directory import Directory
+from bot.core.matching.matcher import Matcher
+from bot.core.matching.names import Entity, Names
 
 # (what a person types, the id of the only right answer)
 FOUND = [
@@ -182,7 +182,7 @@ def test_single_partial_word_is_only_a_choice() -> None:
 
 
 def test_candidate_index_finds_typos_in_long_and_short_names() -> None:
-    from bot.candidates import CandidateIndex, deletions
+    from bot.core.matching.candidates import CandidateIndex, deletions
 
     keys = ["signauxfaibles", "signaturepro", "metiis", "metis", "zen", "toutautre"]
     index = CandidateIndex(keys)

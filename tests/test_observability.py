@@ -14,9 +14,9 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.commands import canonical
-from bot.logs import JsonFormatter
-from bot.metrics import Metrics
+from bot.core.commands import canonical
+from bot.service.logs import JsonFormatter
+from bot.service.metrics import Metrics
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
 from tests.live import LiveBot, start_bot, start_connected

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.registry import Registry, RegistryError, build_registry, is_absent
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.model import Registry, RegistryError, build_registry, is_absent
 from tests.test_validation import BASE, edit
 
 TODAY = date(2026, 11, 29)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import yaml
 
-from bot.catalog import Catalog
-from bot.coverage import coverage, markdown, text
-from bot.registry import Registry, build_registry
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.model import Registry, build_registry
+from bot.tools.coverage import coverage, markdown, text
 from tests.conftest import ROOT
 from tests.live import run_cli
 from tests.test_validation import BASE, edit
@@ -31,9 +31,9 @@ def test_github_annotations_name_file_and_line(tmp_path: Path) -> None:
 
 
 def test_annotation_escapes_newlines_and_percent() -> None:
-    from bot.cli_tools import github_annotations
-    from bot.registry import RegistryError
-    from bot.yamlsafe import Problem
+    from bot.cli.tools import github_annotations
+    from bot.core.registry.model import RegistryError
+    from bot.core.registry.yamlsafe import Problem
 
     error = RegistryError(Path("a:b,c.yaml"), [Problem(3, "100% faux\nligne")])
     assert github_annotations(error) == [
@@ -42,7 +42,7 @@ def test_annotation_escapes_newlines_and_percent() -> None:
 
 
 def test_stopped_team_is_reported(catalog: Catalog) -> None:
-    from bot.validation import validate_text
+    from bot.core.registry.validation import validate_text
 
     stopped = next(s.id for s in catalog.startups.values() if s.phase == "abandon")
     _, problems = validate_text(edit({19: f"  - startup: {stopped}"}), catalog=catalog, today=TODAY)

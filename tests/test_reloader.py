@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.registry import RegistryError
-from bot.reloader import RegistryHolder
+from bot.core.registry.model import RegistryError
+from bot.service.reloader import RegistryHolder
 from tests.conftest import CATALOG, FakeClock
 from tests.test_validation import BASE, edit
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from bot.store import make_engine
-from bot.tables import metadata
+from bot.store.requests import make_engine
+from bot.store.tables import metadata
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
 from tests.live import LiveBot, start_connected

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.commands import Invocation, respond
-from bot.desk import Desk
-from bot.directory import Directory
-from bot.outbox import Outbox
-from bot.store import SqlStore, make_engine, migrate
+from bot.core.commands import Invocation, respond
+from bot.core.matching.directory import Directory
+from bot.core.requests.desk import Desk
+from bot.store.outbox import Outbox
+from bot.store.requests import SqlStore, make_engine, migrate
 from tests.conftest import FakeClock
 
 TODAY = date(2026, 11, 29)
@@ -97,7 +97,7 @@ def test_mes_demandes_for_requester_and_animator(directory: Directory, desk: Des
 def test_ages_read_naturally() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.request_texts import age
+    from bot.core.requests.texts import age
 
     now = datetime(2026, 11, 29, 12, tzinfo=UTC)
     assert age(now - timedelta(seconds=30), now) == "à l'instant"

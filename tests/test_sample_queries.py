@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.directory import Directory
+from bot.core.matching.directory import Directory
 from tests.conftest import shared_file
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import load_settings
+from bot.service.settings import load_settings
 
 
 def test_defaults() -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.signing import SignatureError, Signer
+from bot.core.signing import SignatureError, Signer
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 

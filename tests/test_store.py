@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect
 
-from bot.lifecycle import Request, claimed
-from bot.messages import Message
-from bot.outbox import Outbox
-from bot.store import SqlStore, migrate
+from bot.core.messages import Message
+from bot.core.requests.lifecycle import Request, claimed
+from bot.store.outbox import Outbox
+from bot.store.requests import SqlStore, migrate
 from tests.stores import BACKENDS, fresh_engine
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)

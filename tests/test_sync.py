@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.catalog import load_catalog
-from bot.directory import Directory
-from bot.registry import build_registry
+from bot.core.matching.directory import Directory
+from bot.core.registry.catalog import load_catalog
+from bot.core.registry.model import build_registry
 from tests.live import run_cli
 from tests.test_validation import BASE
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import (
+from bot.core.text import (
     MAX_POST_RUNES,
     clean,
     closest,

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from bot.directory import Directory
-from bot.trello import draft, list_kind
+from bot.core.matching.directory import Directory
+from bot.tools.trello import draft, list_kind
 from tests.conftest import REGISTRY
 from tests.live import run_cli
 

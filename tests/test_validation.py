@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.catalog import Catalog
-from bot.validation import validate_text
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.validation import validate_text
 
 BASE = """\
 version: 1

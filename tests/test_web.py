@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.reloader import RegistryHolder
-from bot.settings import load_settings
-from bot.slash import ASGIApp
-from bot.web import create_app
+from bot.mattermost.slash import ASGIApp
+from bot.service.reloader import RegistryHolder
+from bot.service.settings import load_settings
+from bot.service.web import create_app
 from tests.conftest import CATALOG, REGISTRY, FakeClock
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
 
@@ -139,7 +139,7 @@ def test_healthz(client: AppClient) -> None:
 
 
 def test_healthz_is_503_before_any_registry(clock: FakeClock, tmp_path: Path) -> None:
-    from bot.web import health
+    from bot.service.web import health
 
     holder = RegistryHolder(registry_path=tmp_path / "none.yaml", catalog_dir=CATALOG, clock=clock)
     body, status = health(holder)

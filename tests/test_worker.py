@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.lifecycle import Request
-from bot.mattermost import DeliveryError
-from bot.messages import Message
-from bot.outbox import Outbox
-from bot.store import SqlStore, make_engine, migrate
-from bot.worker import Worker
+from bot.core.messages import Message
+from bot.core.requests.lifecycle import Request
+from bot.mattermost.client import DeliveryError
+from bot.service.worker import Worker
+from bot.store.outbox import Outbox
+from bot.store.requests import SqlStore, make_engine, migrate
 from tests.conftest import FakeClock
 from tests.test_store import DRAFT
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.yamlsafe import MAX_YAML_BYTES, read_yaml
+from bot.core.registry.yamlsafe import MAX_YAML_BYTES, read_yaml
 
 
 def test_values_keep_their_lines() -> None:

@@ -1,0 +1,178 @@
+"""`animation-bot doctor`: the whole configuration checked, one line per check, with a fix."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.registry.catalog import CatalogError, load_catalog
+from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.mattermost.client import DeliveryError, MattermostClient
+from bot.service.settings import Settings
+from bot.store.requests import make_engine, schema_revisions
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    label: str
+    fix: str = ""
+
+    def line(self) -> str:
+        mark = "✓" if self.ok else "✗"
+        return f"{mark} {self.label}" + ("" if self.ok else f"\n    → {self.fix}")
+
+
+def run(settings: Settings, *, team: str | None, today: date) -> list[Check]:
+    checks = [_registry(settings, today), _database(settings), _secret(settings), _tokens(settings)]
+    client = _client(settings)
+    if client is None:
+        checks.append(
+            Check(
+                False,
+                "Mattermost : ANIMATION_MATTERMOST_URL et ANIMATION_MATTERMOST_TOKEN",
+                "définis-les (l'adresse du serveur et le jeton du compte de bot)",
+            )
+        )
+    else:
+        checks += _mattermost(client, settings, team)
+    checks.append(_public_url(settings))
+    return checks
+
+
+def _registry(settings: Settings, today: date) -> Check:
+    try:
+        text = read_registry_text(settings.registry)
+        build_registry(
+            text, catalog=load_catalog(settings.catalog), today=today, path=settings.registry
+        )
+    except RegistryError as error:
+        return Check(
+            False, f"registre {settings.registry}", "corrige : " + " ; ".join(error.lines()[:3])
+        )
+    except CatalogError as error:
+        return Check(False, f"instantané beta.gouv.fr {settings.catalog}", str(error))
+    return Check(True, f"registre {settings.registry} valide")
+
+
+def _database(settings: Settings) -> Check:
+    label = "base de données joignable et à jour"
+    try:
+        engine = make_engine(settings.database_url)
+        current, head = schema_revisions(engine)
+        engine.dispose()
+    except Exception as error:  # any driver error: say which kind, never the URL's password
+        return Check(False, label, f"vérifie ANIMATION_DATABASE_URL ({type(error).__name__})")
+    if current != head:
+        return Check(
+            False,
+            label,
+            f"schéma en version {current or 'vide'} au lieu de {head} : "
+            "lance `animation-bot serve` une fois, il le met à jour",
+        )
+    return Check(True, label)
+
+
+def _secret(settings: Settings) -> Check:
+    secret = settings.secret.get_secret_value() if settings.secret else ""
+    if len(secret) < 32:
+        return Check(
+            False,
+            "ANIMATION_SECRET défini et assez long",
+            "mets une valeur aléatoire d'au moins 32 caractères, la même sur chaque réplique "
+            "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(32))')",
+        )
+    return Check(True, "ANIMATION_SECRET défini")
+
+
+def _tokens(settings: Settings) -> Check:
+    if not settings.command_tokens:
+        return Check(
+            False,
+            "ANIMATION_COMMAND_TOKENS défini",
+            "lance `animation-bot install --team <équipe>` et recopie le jeton affiché",
+        )
+    return Check(True, f"{len(settings.command_tokens)} jeton(s) de commande slash")
+
+
+def _client(settings: Settings) -> MattermostClient | None:
+    if not (settings.mattermost_url and settings.mattermost_token):
+        return None
+    try:
+        return MattermostClient(
+            settings.mattermost_url,
+            settings.mattermost_token.get_secret_value(),
+            timeout=settings.mattermost_timeout,
+        )
+    except ValueError:
+        return None
+
+
+def _attempt(label: str, fix: str, action: Callable[[], bool]) -> Check:
+    try:
+        return Check(action(), label, fix)
+    except DeliveryError as error:
+        return Check(False, label, f"{fix} (Mattermost : {error.status or 'injoignable'})")
+
+
+def _pinged(client: MattermostClient) -> Callable[[], bool]:
+    def ping() -> bool:
+        client.ping()
+        return True
+
+    return ping
+
+
+def _mattermost(client: MattermostClient, settings: Settings, team: str | None) -> list[Check]:
+    reach = _attempt(
+        "Mattermost joignable",
+        "vérifie ANIMATION_MATTERMOST_URL (https://…, sans /api/v4)",
+        _pinged(client),
+    )
+    if not reach.ok:
+        return [reach]
+    checks = [
+        reach,
+        _attempt(
+            "jeton du bot accepté, compte du bot trouvé",
+            "crée un compte de bot et un jeton, puis mets-le dans ANIMATION_MATTERMOST_TOKEN",
+            lambda: bool(client.me()),
+        ),
+    ]
+    if not checks[-1].ok:
+        return checks
+    if team:
+        checks.append(
+            _attempt(
+                f"le bot est membre de l'équipe « {team} »",
+                "ajoute le compte du bot à l'équipe (Menu de l'équipe → Ajouter des membres)",
+                lambda: client.is_member(team_id=client.team_id(team)),
+            )
+        )
+    if settings.triage_channel_id:
+        checks.append(
+            _attempt(
+                "le bot est membre du canal de tri",
+                "ajoute le compte du bot au canal ANIMATION_TRIAGE_CHANNEL_ID",
+                lambda: client.is_member(channel_id=settings.triage_channel_id),
+            )
+        )
+    return checks
+
+
+def _public_url(settings: Settings) -> Check:
+    url = settings.public_url.rstrip("/") + "/healthz"
+    label = f"adresse publique {settings.public_url} joignable d'ici"
+    fix = (
+        "vérifie ANIMATION_PUBLIC_URL : c'est l'adresse par laquelle Mattermost joint le bot ; "
+        "sur une adresse privée, ajoute-la à AllowedUntrustedInternalConnections côté Mattermost"
+    )
+    if not url.startswith(("http://", "https://")):
+        return Check(False, label, fix)
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (http(s) checked)
+            return Check(response.status == 200, label, fix)
+    except OSError:
+        return Check(False, label, fix)

@@ -1,0 +1,209 @@
+"""`animation-bot`: serve, validate, ask."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import SecretStr, ValidationError
+
+from bot.cli.support import load_directory
+from bot.cli.tools import (
+    coverage_command,
+    doctor_command,
+    github_annotations,
+    import_trello_command,
+    install_command,
+    sync_command,
+)
+from bot.core.commands import Invocation, respond
+from bot.core.ports import SystemClock
+from bot.core.registry.catalog import CatalogError, load_catalog
+from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.mattermost.wire import command_response
+from bot.service.logs import configure as configure_logging
+from bot.service.settings import Settings, load_settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValidationError as error:
+        fields = ", ".join(f"ANIMATION_{str(e['loc'][0]).upper()}" for e in error.errors())
+        print(f"Configuration invalide : vérifie {fields}.", file=sys.stderr)
+        return 2
+    result: int = args.run(args, settings)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="animation-bot",
+        description="Le bot Mattermost de l'équipe d'animation de beta.gouv.fr.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    serve = sub.add_parser("serve", help="lance le service HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--dev", action="store_true", help="mode essai : clé de signature jetable")
+    serve.set_defaults(run=_serve)
+
+    validate = sub.add_parser("validate", help="vérifie des fichiers de registre")
+    validate.add_argument("paths", nargs="*", type=Path, metavar="FICHIER")
+    validate.add_argument("--catalog", type=Path, help="dossier de l'instantané beta.gouv.fr")
+    validate.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="text",
+        help="github : annotations GitHub Actions (::error file=…,line=…::…)",
+    )
+
+    cover = sub.add_parser("coverage", help="qui suit quoi, et ce qui manque")
+    cover.add_argument("--format", choices=("markdown", "text"), help="markdown (PR) ou texte")
+    cover.set_defaults(run=coverage_command)
+    validate.set_defaults(run=_validate)
+
+    install = sub.add_parser("install", help="déclare /animation sur une équipe Mattermost")
+    install.add_argument("--team", required=True, help="nom court de l'équipe Mattermost")
+    install.add_argument("--url", help="adresse publique du bot (ANIMATION_PUBLIC_URL sinon)")
+    install.add_argument(
+        "--admin-token", help="jeton d'une personne administratrice, utilisé une fois"
+    )
+    install.set_defaults(run=install_command)
+
+    doctor = sub.add_parser("doctor", help="vérifie toute la configuration")
+    doctor.add_argument(
+        "--team", help="nom court de l'équipe Mattermost où /animation est déclarée"
+    )
+    doctor.set_defaults(run=doctor_command)
+
+    sync = sub.add_parser("sync-startups", help="met à jour l'instantané beta.gouv.fr")
+    sync.add_argument("--from", dest="source", help="adresse de l'API ou dossier d'une copie")
+    sync.set_defaults(run=sync_command)
+
+    trello = sub.add_parser("import-trello", help="brouillon de registre depuis un export Trello")
+    trello.add_argument("board", type=Path, metavar="TABLEAU.json")
+    trello.add_argument(
+        "--output", type=Path, help="fichier du brouillon (sinon : sortie standard)"
+    )
+    trello.set_defaults(run=import_trello_command)
+
+    ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
+    ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
+    ask.add_argument("--json", action="store_true", help="réponse structurée, pour un programme")
+    ask.add_argument("text", nargs="*", metavar="TEXTE")
+    ask.set_defaults(run=_ask)
+    return parser
+
+
+def _validate(args: argparse.Namespace, settings: Settings) -> int:
+    paths = args.paths or [settings.registry]
+    try:
+        catalog = load_catalog(args.catalog or settings.catalog)
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return 1
+    failed = False
+    for path in paths:
+        try:
+            registry = build_registry(
+                read_registry_text(path), catalog=catalog, today=SystemClock().today(), path=path
+            )
+        except RegistryError as error:
+            failed = True
+            lines = error.lines() if args.format == "text" else github_annotations(error)
+            print("\n".join(lines))
+            continue
+        data = registry.data
+        print(
+            f"{path} : registre valide ({len(data.animators)} personnes, "
+            f"{len(data.teams)} équipes, "
+            f"{len(data.incubators)} incubateurs, {len(data.topics)} sujets, "
+            f"{len(data.categories)} catégories)."
+        )
+    return 1 if failed else 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import open_store
+    from bot.core.requests.desk import Desk
+
+    directory = load_directory(settings)
+    if directory is None:
+        return 1
+    clock = SystemClock()
+    store, _ = open_store(settings)
+    invocation = Invocation(
+        text=" ".join(args.text),
+        user=args.user,
+        today=clock.today(),
+        # No Mattermost user id offline: the username reaches the same person ("@alice").
+        user_id=f"@{args.user}",
+        desk=Desk(store, clock, triage_channel=settings.triage_channel_id),
+    )
+    reply = respond(directory, invocation)
+    response = command_response(reply.text, public=reply.public)
+    if args.json:
+        print(json.dumps({**response, "data": dict(reply.data)}, ensure_ascii=False, indent=2))
+    else:
+        print(response["text"])
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from bot.app import build
+
+    configure_logging()
+    if settings.secret is None:
+        if not args.dev:
+            print(
+                "ANIMATION_SECRET n'est pas défini : le service refuse de démarrer sans clé de "
+                "signature. Pour un essai local, ajoute --dev.",
+                file=sys.stderr,
+            )
+            return 2
+        settings = settings.model_copy(update={"secret": SecretStr(secrets.token_urlsafe(32))})
+        print(
+            "Mode essai : clé de signature jetable, les formulaires en cours ne survivront pas "
+            "à un redémarrage.",
+            file=sys.stderr,
+        )
+    if not settings.command_tokens:
+        print(
+            "ANIMATION_COMMAND_TOKENS est vide : toutes les commandes seront refusées (401).",
+            file=sys.stderr,
+        )
+    try:
+        app = build(settings).app
+    except RegistryError as error:
+        print(
+            "Le registre n'est pas valide, le service ne démarre pas :",
+            *error.lines(),
+            sep="\n",
+            file=sys.stderr,
+        )
+        return 1
+    except CatalogError as error:
+        print(
+            f"Instantané beta.gouv.fr illisible, le service ne démarre pas : {error}",
+            file=sys.stderr,
+        )
+        return 1
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_config=None,  # our handlers: JSON lines off a terminal
+        access_log=False,
+        timeout_graceful_shutdown=20,
+    )
+    return 0

@@ -1,0 +1,28 @@
+"""Shared by the command-line modules: the registry, loaded or explained."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.core.matching.directory import Directory
+from bot.core.ports import SystemClock
+from bot.core.registry.catalog import CatalogError, load_catalog
+from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.service.settings import Settings
+
+
+def load_directory(settings: Settings) -> Directory | None:
+    try:
+        registry = build_registry(
+            read_registry_text(settings.registry),
+            catalog=load_catalog(settings.catalog),
+            today=SystemClock().today(),
+            path=settings.registry,
+        )
+    except RegistryError as error:
+        print("Le registre n'est pas valide :", *error.lines(), sep="\n", file=sys.stderr)
+        return None
+    except CatalogError as error:
+        print(error, file=sys.stderr)
+        return None
+    return Directory.of(registry)

@@ -1,0 +1,177 @@
+"""The request form of each category, and checking what a person submitted. Platform-free."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.matching.directory import Directory
+from bot.core.matching.names import Entity
+from bot.core.registry.schema import Category
+from bot.core.requests.lifecycle import CONTACT_METHODS, Draft
+from bot.core.text import clean, closest, fold, shorten
+
+FieldKind = Literal["text", "textarea", "select"]
+CONFIDENTIAL_INTRO = (
+    "🔒 Seule la personne que tu choisis sera prévenue. Ne raconte rien ici : "
+    "elle te contactera par le moyen que tu indiques."
+)
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: FieldKind
+    optional: bool = False
+    max_length: int = 150
+    placeholder: str = ""
+    help: str = ""
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Form:
+    title: str
+    intro: str
+    fields: tuple[Field, ...]
+    submit: str = "Envoyer"
+
+
+def form_for(directory: Directory, category: Category) -> Form:
+    fields = tuple(_field(directory, category, name) for name in category.fields)
+    if category.confidential:
+        return Form("Demande confidentielle", f"**{category.label}**\n{CONFIDENTIAL_INTRO}", fields)
+    intro = (
+        f"**{category.label}** : {category.description}\n"
+        f"{_who_receives(directory, category)} la recevra en message direct ; "
+        "le bot t'écrira à chaque étape."
+    )
+    return Form("Nouvelle demande", intro, fields)
+
+
+def _who_receives(directory: Directory, category: Category) -> str:
+    topic = directory.registry.topics.get(category.topic or "")
+    if category.routing == "topic" and topic is not None:
+        return f"La personne référente du sujet « {topic.name} »"
+    if category.routing == "choice":
+        return "La personne que tu choisis"
+    return "La personne qui suit ton équipe"
+
+
+def _field(directory: Directory, category: Category, name: str) -> Field:
+    if name == "team":
+        return Field(
+            "team",
+            "Équipe ou incubateur",
+            "text",
+            placeholder="ex. : Aides-territoires",
+            help="Le nom de ton équipe ou de ton incubateur, comme sur beta.gouv.fr.",
+        )
+    if name == "subject":
+        return Field("subject", "Objet", "text", placeholder="En quelques mots")
+    if name == "details":
+        return Field(
+            "details",
+            "Détails",
+            "textarea",
+            optional=True,
+            max_length=3000,
+            help="Ce qui aidera à te répondre vite : dates, montants, personnes concernées.",
+        )
+    if name == "animator":
+        people = directory.registry.animators.values()
+        return Field(
+            "animator",
+            "Personne choisie",
+            "select",
+            options=tuple((a.id, a.name) for a in people),
+            help="N'importe quelle personne de l'équipe d'animation, "
+            "pas forcément ta référente ou ton référent.",
+        )
+    return Field(
+        "contact_method", "Comment te joindre ?", "select", options=tuple(CONTACT_METHODS.items())
+    )
+
+
+def read_submission(
+    directory: Directory,
+    category: Category,
+    values: Mapping[str, object],
+    *,
+    requester_id: str,
+    requester_name: str,
+    nonce: str,
+) -> Draft | dict[str, str]:
+    """A draft ready to route, or field errors in French, shown under each field."""
+    errors: dict[str, str] = {}
+    text: dict[str, str] = {name: clean(str(values.get(name) or "")) for name in category.fields}
+    for field in form_for(directory, category).fields:
+        if not field.optional and not text.get(field.name):
+            errors[field.name] = "Ce champ est nécessaire."
+    team = None
+    if "team" in category.fields and text.get("team"):
+        team = _team(directory, text["team"], errors)
+    chosen = _option(directory, "animator", text.get("animator", ""), errors)
+    method = _option(directory, "contact_method", text.get("contact_method", ""), errors)
+    if errors:
+        return errors
+    details = str(values.get("details") or "")
+    return Draft(
+        category=category,
+        requester_id=requester_id,
+        requester_name=requester_name,
+        nonce=nonce,
+        team=team,
+        subject=shorten(text.get("subject", ""), 150),
+        details=shorten(details.replace("\x00", ""), 3000) if "details" in category.fields else "",
+        chosen=chosen,
+        contact_method=method or "",
+    )
+
+
+def _team(directory: Directory, typed: str, errors: dict[str, str]) -> Entity | None:
+    match = directory.matcher.lookup(typed)
+    names = ", ".join(c.entity.name for c in match.candidates[:4])
+    if match.status == "found" and match.best and match.best.entity.kind != "topic":
+        return match.best.entity
+    if match.status == "ambiguous":
+        errors["team"] = shorten(f"Plusieurs équipes correspondent : {names}. Précise le nom.", 300)
+    elif match.status == "found":
+        errors["team"] = (
+            "C'est un sujet transverse, pas une équipe : indique ton équipe ou ton incubateur."
+        )
+    else:
+        close = f" Noms proches : {names}." if names else ""
+        errors["team"] = shorten(f"Je ne trouve pas cette équipe sur beta.gouv.fr.{close}", 300)
+    return None
+
+
+def _option(directory: Directory, name: str, typed: str, errors: dict[str, str]) -> str | None:
+    """A select's value, also when typed by hand (`/animation demande mal-etre camille tchap`)."""
+    if not typed:
+        return None
+    if name == "animator":
+        people = directory.registry.animators.values()
+        choices = {fold(label): a.id for a in people for label in (a.id, a.name, a.mattermost)}
+    else:
+        choices = {fold(key): key for key in CONTACT_METHODS} | {
+            fold(label): key for key, label in CONTACT_METHODS.items()
+        }
+    key = fold(typed)
+    found = choices.get(key) or choices.get(closest(key, choices, cutoff=80) or "")
+    if found is None:
+        errors[name] = shorten(f"Choix inconnu « {typed} ».", 120)
+    return found
+
+
+def inline_values(category: Category, text: str) -> dict[str, str]:
+    """`<équipe> : <demande>` or, for a confidential category, `<personne> <moyen>`."""
+    if category.confidential:
+        words = text.split()
+        return {"animator": " ".join(words[:-1]), "contact_method": words[-1] if words else ""}
+    team, _, ask = text.partition(":")
+    ask = ask.strip()
+    first_line = ask.splitlines()[0] if ask else ""
+    return {"team": team.strip(), "subject": first_line, "details": ask}

@@ -1,0 +1,175 @@
+"""What the bot says about requests: to the requester, the animators, the triage channel.
+
+A confidential request never carries its story: only who wants to talk, to
+whom, and how to reach them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.core.ports import PARIS
+from bot.core.registry.model import Registry
+from bot.core.registry.schema import Animator
+from bot.core.requests.lifecycle import CONTACT_METHODS, Refusal, Request, Routing
+from bot.core.text import defuse_mentions, french_date, md_escape, quote_block, shorten
+
+
+def at(moment: datetime) -> str:
+    local = moment.astimezone(PARIS)
+    return f"le {french_date(local.date()).rsplit(' ', 1)[0]} à {local:%H} h {local:%M}"
+
+
+def mention(registry: Registry, animator_id: str | None) -> str:
+    animator = registry.animators.get(animator_id or "")
+    return f"@{animator.mattermost}" if animator else f"« {animator_id} »"
+
+
+def handlers_text(registry: Registry, request: Request) -> str:
+    names = [mention(registry, h) for h in request.handlers]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ou " + names[-1]
+
+
+def category_label(registry: Registry, request: Request) -> str:
+    category = registry.categories.get(request.category_id)
+    return md_escape(category.label) if category else request.category_id
+
+
+def team_text(request: Request) -> str:
+    if not request.team_name:
+        return ""
+    kind = "l'incubateur" if request.team_kind == "incubator" else "l'équipe"
+    return f"{kind} **{md_escape(request.team_name)}**"
+
+
+def replaced_text(routing: Routing) -> list[str]:
+    return [
+        f"@{away.mattermost} est indisponible jusqu'au "
+        f"{french_date(away.absent_until or date.min)} "
+        f"inclus : @{stand_in.mattermost} prend le relais."
+        for away, stand_in in routing.replaced
+    ]
+
+
+def away_text(animator: Animator, today: date) -> list[str]:
+    if animator.absent_until is None or animator.absent_until < today:
+        return []
+    return [
+        f"@{animator.mattermost} est indisponible jusqu'au {french_date(animator.absent_until)} "
+        "inclus : sa réponse peut attendre son retour. Tu peux aussi choisir une autre personne."
+    ]
+
+
+def confirmation(registry: Registry, request: Request, routing: Routing, *, today: date) -> str:
+    """To the requester, once the request is stored."""
+    who = handlers_text(registry, request)
+    if request.confidential:
+        method = CONTACT_METHODS.get(request.contact_method, request.contact_method)
+        lines = [
+            f"🔒 C'est noté (n° {request.id}) : {who} va te contacter ({method}), "
+            "en toute confidentialité. Rien d'autre n'a été transmis.",
+            *away_text(routing.handlers[0], today),
+        ]
+    else:
+        lines = [
+            f"Ta demande n° {request.id} est enregistrée. {who} s'en occupe ({routing.reason}).",
+            *replaced_text(routing),
+            "Tu recevras un message à chaque étape. Suivi : `/animation mes-demandes`",
+        ]
+    return "\n".join(lines)
+
+
+def to_animator(registry: Registry, request: Request) -> str:
+    """The DM each handler receives, with the buttons."""
+    requester = f"@{request.requester_name}"
+    if request.confidential:
+        method = CONTACT_METHODS.get(request.contact_method, request.contact_method)
+        return "\n".join(
+            [
+                f"🔒 {requester} souhaite échanger avec toi, en toute confidentialité "
+                f"(demande n° {request.id}).",
+                f"Moyen de contact préféré : {method}. Rien d'autre n'a été transmis.",
+            ]
+        )
+    team = team_text(request)
+    lines = [
+        f"📥 Demande n° {request.id} · {category_label(registry, request)}",
+        f"De {requester}" + (f", {team}" if team else ""),
+        f"Pourquoi toi : {md_escape(request.routing_reason)}.",
+    ]
+    if request.subject:
+        lines.append(f"Objet : {defuse_mentions(md_escape(shorten(request.subject, 300)))}")
+    if request.details:
+        lines.append(quote_block(request.details))
+    return "\n".join(lines)
+
+
+def status_line(registry: Registry, request: Request) -> str:
+    """What the animator's DM turns into once someone acts."""
+    if request.status == "closed" and request.closed_at:
+        return f"☑️ Close par {mention(registry, request.closed_by)} {at(request.closed_at)}"
+    if request.status == "claimed" and request.claimed_at:
+        who = mention(registry, request.claimed_by)
+        return f"✅ Prise en charge par {who} {at(request.claimed_at)}"
+    return f"↪️ Réaffectée à {handlers_text(registry, request)}"
+
+
+def to_requester(registry: Registry, request: Request) -> str:
+    """A status change, told to the requester."""
+    who = mention(registry, request.owner)
+    if request.status == "claimed":
+        return f"👋 {who} a pris en charge ta demande n° {request.id}."
+    if request.status == "closed":
+        return (
+            f"☑️ Ta demande n° {request.id} est close par {mention(registry, request.closed_by)}. "
+            "Si ce n'est pas réglé pour toi, réponds-lui ou refais une demande."
+        )
+    who = handlers_text(registry, request)
+    return f"↪️ Ta demande n° {request.id} est maintenant suivie par {who}."
+
+
+def triage(registry: Registry, request: Request) -> str:
+    """The short, public line for the triage channel (never for a confidential request)."""
+    team = team_text(request)
+    return (
+        f"📥 Demande n° {request.id} · {category_label(registry, request)}"
+        + (f" · {team}" if team else "")
+        + f" → {handlers_text(registry, request)}"
+    )
+
+
+STATUS_LABELS = {"open": "en attente", "claimed": "prise en charge", "closed": "close"}
+
+
+def age(created: datetime, now: datetime) -> str:
+    seconds = max(int((now - created).total_seconds()), 0)
+    if seconds < 60:
+        return "à l'instant"
+    if seconds < 3600:
+        return f"il y a {seconds // 60} min"
+    if seconds < 86_400:
+        return f"il y a {seconds // 3600} h"
+    return f"il y a {seconds // 86_400} j"
+
+
+def listing_line(registry: Registry, request: Request, now: datetime) -> str:
+    status = STATUS_LABELS.get(request.status, request.status)
+    who = mention(registry, request.owner) if request.owner else handlers_text(registry, request)
+    lock = "🔒 " if request.confidential else ""
+    return (
+        f"- n° {request.id} · {lock}{category_label(registry, request)} · {status} · "
+        f"{who} · {age(request.created_at, now)}"
+    )
+
+
+def refusal(registry: Registry, request: Request, why: Refusal) -> str:
+    """Why a click did nothing, for the person who clicked."""
+    if why == "closed":
+        return f"Cette demande est déjà close, par {mention(registry, request.closed_by)}."
+    if why == "taken":
+        return f"Trop tard : {mention(registry, request.claimed_by)} s'en occupe déjà."
+    if why == "not_yours":
+        return f"C'est {mention(registry, request.claimed_by)} qui s'occupe de cette demande."
+    if why == "not_addressed":
+        return "Cette demande ne t'est pas adressée."
+    return "Une demande confidentielle ne se réaffecte pas : seule la personne choisie la voit."

@@ -1,0 +1,93 @@
+"""`animation-bot install`: register `/animation` on a Mattermost team, or update it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.mattermost.client import DeliveryError, MattermostClient
+
+TRIGGER = "animation"
+DESCRIPTION = "Qui suit mon équipe ? Faire une demande à l'équipe d'animation de beta.gouv.fr."
+HINT = "[aide | qui <équipe> | demande | mes-demandes | contact | engagements]"
+
+
+class InstallError(Exception):
+    """What to change on the server, in French."""
+
+
+@dataclass(frozen=True)
+class Installed:
+    created: bool
+    command_id: str
+    token: str
+
+
+def command_body(team_id: str, public_url: str) -> dict[str, Any]:
+    return {
+        "team_id": team_id,
+        "trigger": TRIGGER,
+        "method": "P",
+        "url": public_url.rstrip("/") + "/mattermost/command",
+        "username": "animation",
+        "auto_complete": True,
+        "auto_complete_desc": DESCRIPTION,
+        "auto_complete_hint": HINT,
+        "display_name": "Équipe d'animation",
+        "description": DESCRIPTION,
+    }
+
+
+def install(client: MattermostClient, *, team: str, public_url: str) -> Installed:
+    try:
+        team_id = client.team_id(team)
+        existing = next((c for c in client.commands(team_id) if c.get("trigger") == TRIGGER), None)
+        body = command_body(team_id, public_url)
+        if existing is None:
+            created = client.request("post", "/commands", body)
+            return Installed(True, str(created["id"]), str(created.get("token", "")))
+        updated = client.request("put", f"/commands/{existing['id']}", {**existing, **body})
+        return Installed(
+            False, str(updated["id"]), str(updated.get("token") or existing.get("token", ""))
+        )
+    except DeliveryError as error:
+        raise InstallError(explain(error, team=team)) from None
+
+
+def explain(error: DeliveryError, *, team: str) -> str:
+    if error.status is None:
+        return (
+            "Mattermost ne répond pas à l'adresse ANIMATION_MATTERMOST_URL : vérifie l'adresse "
+            "(https://…, sans /api/v4) et que ce serveur peut le joindre."
+        )
+    if error.status == 401:
+        return (
+            "Mattermost refuse le jeton : vérifie ANIMATION_MATTERMOST_TOKEN (ou --admin-token), "
+            "et qu'il n'a pas été révoqué."
+        )
+    if error.status == 403:
+        return (
+            f"Ce compte n'a pas le droit de gérer les commandes slash de l'équipe « {team} » : "
+            "donne-lui le rôle d'administrateur de l'équipe, ou relance avec --admin-token "
+            "et le jeton d'une personne administratrice."
+        )
+    if error.status == 404:
+        return (
+            f"Équipe « {team} » introuvable : donne son nom court, celui de l'adresse "
+            "https://…/<équipe>/channels/…, et vérifie que le compte en est membre."
+        )
+    if error.status == 501:
+        return (
+            "Les commandes slash personnalisées sont désactivées : Console système → "
+            "Intégrations → Intégrations personnalisées → « Activer les commandes slash "
+            "personnalisées » (EnableCommands)."
+        )
+    return f"Mattermost a refusé l'opération (HTTP {error.status}) : {error}"
+
+
+def config_lines(installed: Installed, *, mattermost_url: str, public_url: str) -> list[str]:
+    return [
+        f"ANIMATION_COMMAND_TOKENS={installed.token}",
+        f"ANIMATION_MATTERMOST_URL={mattermost_url}",
+        f"ANIMATION_PUBLIC_URL={public_url}",
+    ]
