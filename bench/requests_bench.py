@@ -10,19 +10,27 @@ from pathlib import Path
 from sqlalchemy import text
 
 from bench.lookup_bench import shipped
+from bot.app import desk_for
+from bot.core.clock import SystemClock
 from bot.core.matching.directory import Directory
-from bot.core.ports import SystemClock
-from bot.core.requests.desk import Desk
+from bot.core.people import Account
 from bot.core.requests.forms import read_submission
-from bot.core.requests.lifecycle import Draft
+from bot.core.requests.model import Draft
 from bot.core.signing import Signer
+from bot.mattermost.buttons import Buttons
 from bot.mattermost.client import MattermostClient
-from bot.mattermost.notifier import Buttons, MattermostNotifier
+from bot.mattermost.notifier import MattermostNotifier
+from bot.mattermost.render import MattermostRenderer
+from bot.mattermost.tokens import Tokens
+from bot.service.settings import load_settings
 from bot.service.worker import Worker
-from bot.store.outbox import Outbox
-from bot.store.requests import SqlStore, make_engine, migrate
+from bot.store.engine import make_engine, migrate
+from bot.store.outbox import SqlOutbox
+from bot.store.requests import SqlStore
 from bot.store.tables import metadata
 from tests.fake_mattermost import FakeMattermost, user_id_for
+
+TRIAGE = load_settings({"ANIMATION_TRIAGE_CHANNEL_ID": "t" * 26})
 
 
 def _engine(url: str):  # type: ignore[no-untyped-def]
@@ -40,8 +48,7 @@ def _draft(directory: Directory, number: int) -> Draft:
         directory,
         directory.registry.categories["convention"],
         {"team": "aides territoires", "subject": f"objet {number}", "details": "détails " * 20},
-        requester_id=user_id_for("alice"),
-        requester_name="alice",
+        requester=Account("mattermost", user_id_for("alice"), "alice"),
         nonce=f"bench-{number}-{time.time_ns()}",
     )
     assert isinstance(draft, Draft)
@@ -55,7 +62,7 @@ def submissions_per_second(workdir: Path, *, count: int) -> None:
         backends.append(("PostgreSQL (local)", os.environ["ANIMATION_TEST_DATABASE_URL"]))
     for label, url in backends:
         engine = _engine(url)
-        desk = Desk(SqlStore(engine), SystemClock(), triage_channel="t" * 26)
+        desk = desk_for(TRIAGE, SqlStore(engine), SystemClock(), None)
         drafts = [_draft(directory, n) for n in range(count)]
         started = time.perf_counter()
         for draft in drafts:
@@ -71,25 +78,17 @@ def submissions_per_second(workdir: Path, *, count: int) -> None:
 def drain_outbox(workdir: Path, *, messages: int) -> None:
     directory = Directory.of(shipped())
     engine = _engine(f"sqlite:///{workdir / 'drain.db'}")
-    store, outbox, clock = SqlStore(engine), Outbox(engine), SystemClock()
-    desk = Desk(store, clock, triage_channel="t" * 26)
+    store, outbox, clock = SqlStore(engine), SqlOutbox(engine), SystemClock()
+    desk = desk_for(TRIAGE, store, clock, None)
     for number in range((messages + 2) // 3):
         desk.submit(directory, _draft(directory, number))
     fake = FakeMattermost().start()
     try:
         client = MattermostClient(fake.url, fake.token, timeout=5)
-        buttons = Buttons(
-            book=store,
-            signer=Signer("b" * 32),
-            clock=clock,
-            action_url="http://bot/mattermost/action",
-        )
-        worker = Worker(
-            outbox,
-            MattermostNotifier(client, book=store, buttons=buttons),
-            clock,
-            lease=timedelta(seconds=60),
-        )
+        buttons = Buttons(Tokens(Signer("b" * 32), clock), "http://bot/mattermost/action")
+        renderer = MattermostRenderer(lambda: directory.registry)
+        notifier = MattermostNotifier(client, book=store, buttons=buttons, renderer=renderer)
+        worker = Worker(outbox, {"mattermost": notifier}, clock, lease=timedelta(seconds=60))
         total = outbox.counts()["pending"]
         started = time.perf_counter()
         while worker.run_once():

@@ -1,25 +1,34 @@
-"""Composition root: settings, registry, store, Mattermost client, worker and routes wired
-together. Nothing imports it but the command line and the tests that start the real service."""
+"""Composition root: settings, registry, store, platforms, inbound service and worker wired
+together. Nothing imports it but the command line and the tests that start the service."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.core.ports import Clock, SystemClock
-from bot.core.requests.desk import Desk
+from bot.core.clock import Clock, SystemClock
+from bot.core.desk import Desk
+from bot.core.people import Platform
+from bot.core.ports import Accounts, Notifier
+from bot.core.requests.model import Request
 from bot.core.signing import Signer
+from bot.mattermost.buttons import Buttons
 from bot.mattermost.client import MattermostClient
 from bot.mattermost.interactions import Interactions
-from bot.mattermost.notifier import Buttons, MattermostNotifier
-from bot.mattermost.slash import ASGIApp
+from bot.mattermost.notifier import MattermostNotifier
+from bot.mattermost.render import MattermostRenderer
+from bot.mattermost.routes import router
+from bot.mattermost.slash import ASGIApp, SlashCommands, fast_path
+from bot.mattermost.tokens import Tokens
+from bot.service.inbound import Inbound
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
-from bot.service.settings import Settings, load_settings
+from bot.service.settings import Settings
 from bot.service.web import create_app
 from bot.service.worker import Worker
-from bot.store.outbox import Outbox
-from bot.store.requests import SqlStore, make_engine, migrate
+from bot.store.engine import make_engine, migrate
+from bot.store.outbox import SqlOutbox
+from bot.store.requests import SqlStore
 
 
 @dataclass
@@ -27,15 +36,26 @@ class Service:
     app: ASGIApp
     holder: RegistryHolder
     store: SqlStore
-    outbox: Outbox
+    outbox: SqlOutbox
     worker: Worker | None
 
 
-def open_store(settings: Settings) -> tuple[SqlStore, Outbox]:
+def open_store(settings: Settings) -> tuple[SqlStore, SqlOutbox]:
     """The database at `ANIMATION_DATABASE_URL`, migrated to the latest schema."""
     engine = make_engine(settings.database_url)
     migrate(engine)
-    return SqlStore(engine), Outbox(engine)
+    return SqlStore(engine), SqlOutbox(engine)
+
+
+def desk_for(settings: Settings, store: SqlStore, clock: Clock, metrics: Metrics | None) -> Desk:
+    def observe(request: Request, event: str) -> None:
+        if metrics is not None:
+            metrics.request(request.category_id, confidential=request.confidential, event=event)
+
+    triage: dict[Platform, str] = {}
+    if settings.triage_channel_id:
+        triage["mattermost"] = settings.triage_channel_id
+    return Desk(store, clock, triage=triage, observer=observe)
 
 
 def build(settings: Settings, *, clock: Clock | None = None) -> Service:
@@ -52,55 +72,71 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
         observer=metrics.reload,
     )
     holder.load()
-    signer = Signer(settings.secret.get_secret_value())
-    action_url = settings.public_url.rstrip("/") + "/mattermost/action"
-    buttons = Buttons(book=store, signer=signer, clock=clock, action_url=action_url)
+    public_url = settings.public_url.rstrip("/")
+    tokens = Tokens(Signer(settings.secret.get_secret_value()), clock)
+    buttons = Buttons(tokens, f"{public_url}/mattermost/action")
+    renderer = MattermostRenderer(lambda: holder.directory.registry)
     client = None
-    worker = None
+    notifiers: dict[Platform, Notifier] = {}
+    accounts: dict[Platform, Accounts] = {}
     if settings.mattermost_url and settings.mattermost_token:
         client = MattermostClient(
             settings.mattermost_url,
             settings.mattermost_token.get_secret_value(),
             timeout=settings.mattermost_timeout,
         )
-        notifier = MattermostNotifier(client, book=store, buttons=buttons)
+        notifiers["mattermost"] = MattermostNotifier(
+            client, book=store, buttons=buttons, renderer=renderer
+        )
+        accounts["mattermost"] = client
+    worker = None
+    if notifiers:
         worker = Worker(
             outbox,
-            notifier,
+            notifiers,
             clock,
             lease=timedelta(seconds=settings.outbox_lease),
             max_delay=settings.retry_max_delay,
             observer=metrics.delivery,
         )
-    interactions = Interactions(
+    service = Inbound(
         holder=holder,
-        desk=Desk(
-            store,
-            clock,
-            triage_channel=settings.triage_channel_id,
-            observer=lambda request, event: metrics.request(
-                request.category_id, confidential=request.confidential, event=event
-            ),
-        ),
-        signer=signer,
+        desk=desk_for(settings, store, clock, metrics),
         clock=clock,
-        buttons=buttons,
-        client=client,
-        public_url=settings.public_url,
+        book=store,
+        accounts=accounts,
+        metrics=metrics,
         wake=worker.wake.set if worker else (lambda: None),
     )
-    app = create_app(
-        settings=settings,
-        holder=holder,
-        clock=clock,
+    interactions = Interactions(
+        service=service,
+        tokens=tokens,
+        buttons=buttons,
+        renderer=renderer,
+        client=client,
+        dialog_url=f"{public_url}/mattermost/dialog",
+    )
+    commands = SlashCommands(
+        tokens=settings.token_values(),
+        service=service,
+        renderer=renderer,
+        buttons=buttons,
         interactions=interactions,
+    )
+    app = create_app(
+        holder=holder,
+        reload_interval=settings.reload_interval,
+        routers=[
+            router(
+                commands=commands,
+                interactions=interactions,
+                max_body_bytes=settings.max_body_bytes,
+            )
+        ],
         worker=worker,
-        outbox=outbox,
+        outbox_counts=outbox.counts,
         metrics=metrics,
     )
-    return Service(app, holder, store, outbox, worker)
-
-
-def app_from_environment() -> ASGIApp:
-    """For `uvicorn --factory bot.app:app_from_environment`."""
-    return build(load_settings()).app
+    return Service(
+        fast_path(app, commands, limit=settings.max_body_bytes), holder, store, outbox, worker
+    )

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,25 +10,13 @@ import pytest
 from bot.core.matching.directory import Directory
 from bot.core.registry.catalog import Catalog, load_catalog
 from bot.core.registry.model import Registry, load_registry
+from tests.fakes import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
 REGISTRY = ROOT / "data" / "referents.yaml"
 CATALOG = ROOT / "data" / "betagouv"
 SHARED = ROOT.parent / "shared"
 TODAY = date(2026, 11, 29)
-
-
-@dataclass
-class FakeClock:
-    """A clock the test sets; `today` follows `moment`."""
-
-    moment: datetime = field(default_factory=lambda: datetime(2026, 11, 29, 10, 0, tzinfo=UTC))
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def today(self) -> date:
-        return self.moment.date()
 
 
 def shared_file(relative: str) -> Path:

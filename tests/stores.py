@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from bot.store.requests import make_engine, migrate
+from bot.store.engine import make_engine, migrate
 from bot.store.tables import metadata
 
 PG_URL = os.environ.get("ANIMATION_TEST_DATABASE_URL")
@@ -24,15 +24,20 @@ BACKENDS = [
 ]
 
 
-def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+def empty_engine(backend: str, tmp_path: Path) -> Engine:
+    """A database with no table at all."""
     if backend == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    else:
-        assert PG_URL is not None
-        engine = make_engine(PG_URL)
-        with engine.begin() as connection:
-            metadata.drop_all(connection)
-            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        return make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    assert PG_URL is not None
+    engine = make_engine(PG_URL)
+    with engine.begin() as connection:
+        metadata.drop_all(connection)
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    return engine
+
+
+def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    engine = empty_engine(backend, tmp_path)
     migrate(engine)
     yield engine
     engine.dispose()

@@ -6,13 +6,30 @@ from datetime import date
 
 import pytest
 
-from bot.core.commands import Invocation, respond
+from bot.core.commands import NOT_SHARED, Invocation, respond
+from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
+from bot.core.people import Account
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import build_registry
+from bot.core.reply import Reply
+from bot.mattermost.render import MattermostRenderer
+from tests.fakes import FakeClock, MemoryRequestStore
 from tests.test_validation import BASE, edit
 
 TODAY = date(2026, 11, 29)
+ALICE = Account("mattermost", "id-alice", "alice")
+
+
+def ask(
+    directory: Directory, typed: str, *, today: date = TODAY, desk: Desk | None = None
+) -> Reply:
+    """The reply, as a Mattermost user reads it."""
+    reply = respond(directory, Invocation(typed, ALICE, today, desk=desk))
+    shown = MattermostRenderer(lambda: directory.registry).text(reply.text)
+    assert "\ue000" not in shown  # every placeholder rendered
+    return Reply(shown, reply.visibility, reply.data, reply.choices, reply.form, reply.submitted)
+
 
 TRANSCRIPT = [
     (
@@ -75,30 +92,55 @@ TRANSCRIPT = [
     ("typed", "expected"), TRANSCRIPT, ids=[t[0] or "(vide)" for t in TRANSCRIPT]
 )
 def test_transcript(directory: Directory, typed: str, expected: list[str]) -> None:
-    reply = respond(directory, Invocation(typed, "alice", TODAY))
+    reply = ask(directory, typed)
     for fragment in expected:
         assert fragment in reply.text
-    assert not reply.public
+    assert reply.visibility != "shared"
 
 
 def test_placeholder_people_are_flagged(directory: Directory) -> None:
-    reply = respond(directory, Invocation("qui anct", "alice", TODAY))
-    assert "Personne fictive" in reply.text
+    assert "Personne fictive" in ask(directory, "qui anct").text
 
 
 def test_share_flag_makes_the_answer_public(directory: Directory) -> None:
-    reply = respond(directory, Invocation("qui anct --partager", "alice", TODAY))
-    assert reply.public
+    reply = ask(directory, "qui anct --partager")
+    assert reply.visibility == "shared"
     assert "--partager" not in reply.text and "@dominique.exemple" in reply.text
+    assert NOT_SHARED not in reply.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "mes-demandes --partager",
+        "demande --partager",
+        "demande mal-etre --partager",
+        "--partager demande je me sens mal",
+        "demande manquement claude exemple appel --partager",
+        "demande convention domifa : la convention bloque --partager",
+        "demande convention plancton : x --partager",
+        "demande cosmonaute --partager",
+    ],
+)
+def test_what_concerns_a_request_is_never_shared(
+    directory: Directory, clock: FakeClock, typed: str
+) -> None:
+    store = MemoryRequestStore()
+    desk = Desk(store, clock)
+    ask(directory, "demande mal-etre sacha tchap", desk=desk)  # a confidential request of hers
+    reply = ask(directory, typed, desk=desk)
+    assert reply.visibility == "private"
+    assert reply.text.startswith(NOT_SHARED)
+    assert "--partager" not in reply.text.removeprefix(NOT_SHARED)
 
 
 def test_long_text_is_refused_politely(directory: Directory) -> None:
-    reply = respond(directory, Invocation("qui " + "x" * 10_000, "alice", TODAY))
+    reply = ask(directory, "qui " + "x" * 10_000)
     assert "trop longue" in reply.text
 
 
 def test_data_gives_candidates_for_programs(directory: Directory) -> None:
-    reply = respond(directory, Invocation("qui friches", "alice", TODAY))
+    reply = ask(directory, "qui friches")
     assert reply.data["status"] == "ambiguous"
     ids = [c["id"] for c in reply.data["candidates"]]  # type: ignore[attr-defined]
     assert "urbanvitaliz" in ids
@@ -109,12 +151,10 @@ def test_absent_referent_and_backup_are_shown(catalog: Catalog) -> None:
     registry = build_registry(
         text, catalog=catalog, today=TODAY, path=__import__("pathlib").Path("t.yaml")
     )
-    reply = respond(Directory.of(registry), Invocation("qui aides territoires", "alice", TODAY))
+    reply = ask(Directory.of(registry), "qui aides territoires")
     assert "@camille.exemple n'est pas disponible jusqu'au 15 décembre 2026 inclus" in reply.text
     assert "@dominique.exemple (Dominique Exemple) prend le relais" in reply.text
-    later = respond(
-        Directory.of(registry), Invocation("qui aides territoires", "alice", date(2026, 12, 16))
-    )
+    later = ask(Directory.of(registry), "qui aides territoires", today=date(2026, 12, 16))
     assert "pas disponible" not in later.text
 
 
@@ -122,6 +162,6 @@ def test_team_without_anyone_gets_the_contact(catalog: Catalog) -> None:
     registry = build_registry(
         BASE, catalog=catalog, today=TODAY, path=__import__("pathlib").Path("t.yaml")
     )
-    reply = respond(Directory.of(registry), Invocation("qui domifa", "alice", TODAY))
+    reply = ask(Directory.of(registry), "qui domifa")
     assert "Personne n'est encore désigné pour l'équipe **DomiFa**" in reply.text
     assert "dinum@beta.gouv.fr" in reply.text

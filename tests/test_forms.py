@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bot.core.matching.directory import Directory
+from bot.core.people import Account
 from bot.core.requests.forms import form_for, inline_values, read_submission
-from bot.core.requests.lifecycle import Draft
+from bot.core.requests.model import Draft
 
 
 def test_fields_follow_the_category(directory: Directory) -> None:
@@ -26,8 +27,7 @@ def submit(
         directory,
         directory.registry.categories[category],
         values,
-        requester_id="u",
-        requester_name="alice",
+        requester=Account("mattermost", "u", "alice"),
         nonce="n",
     )
 

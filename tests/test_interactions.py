@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,31 +13,46 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from bot.core.desk import Desk
+from bot.core.people import Account
 from bot.core.registry.catalog import Catalog
-from bot.core.requests.desk import Desk
 from bot.core.signing import Signer
+from bot.mattermost.buttons import Buttons
 from bot.mattermost.client import MattermostClient
-from bot.mattermost.interactions import FORM_LIFETIME, Interactions
-from bot.mattermost.notifier import Buttons, MattermostNotifier
+from bot.mattermost.interactions import Interactions
+from bot.mattermost.notifier import MattermostNotifier
+from bot.mattermost.render import MattermostRenderer
+from bot.mattermost.tokens import BUTTON_LIFETIME, FORM_LIFETIME, Tokens
+from bot.service.inbound import Inbound
 from bot.service.reloader import RegistryHolder
 from bot.service.worker import Worker
-from bot.store.outbox import Outbox
-from bot.store.requests import SqlStore, make_engine, migrate
-from tests.conftest import CATALOG, FakeClock
+from bot.store.engine import make_engine, migrate
+from bot.store.outbox import SqlOutbox
+from bot.store.requests import SqlStore
+from tests.conftest import CATALOG
 from tests.fake_mattermost import FakeMattermost, user_id_for
+from tests.fakes import FakeClock
 from tests.test_validation import edit
 
 TWO_REFERENTS = {20: "    referents: [camille, dominique]"}
+WITH_SACHA = {
+    **TWO_REFERENTS,
+    17: "    mattermost: dominique.exemple\n"
+    "  - id: sacha\n    name: Sacha\n    mattermost: sacha.exemple",
+}
 
 
 @dataclass
 class World:
     interactions: Interactions
+    holder: RegistryHolder
     worker: Worker
     fake: FakeMattermost
     store: SqlStore
     clock: FakeClock
+    tokens: Tokens
 
 
 @pytest.fixture
@@ -49,35 +66,39 @@ def world(tmp_path: Path, clock: FakeClock, catalog: Catalog) -> Iterator[World]
     store = SqlStore(engine)
     fake = FakeMattermost().start()
     client = MattermostClient(fake.url, fake.token, timeout=5)
-    signer = Signer("k" * 32)
-    buttons = Buttons(
-        book=store, signer=signer, clock=clock, action_url="http://bot/mattermost/action"
-    )
-    worker = Worker(Outbox(engine), MattermostNotifier(client, book=store, buttons=buttons), clock)
-    interactions = Interactions(
+    tokens = Tokens(Signer("k" * 32), clock)
+    buttons = Buttons(tokens, "http://bot/mattermost/action")
+    renderer = MattermostRenderer(lambda: holder.directory.registry)
+    notifier = MattermostNotifier(client, book=store, buttons=buttons, renderer=renderer)
+    worker = Worker(SqlOutbox(engine), {"mattermost": notifier}, clock)
+    service = Inbound(
         holder=holder,
         desk=Desk(store, clock),
-        signer=signer,
         clock=clock,
-        buttons=buttons,
-        client=client,
-        public_url="http://bot",
-        wake=lambda: None,
+        book=store,
+        accounts={"mattermost": client},
     )
-    yield World(interactions, worker, fake, store, clock)
+    interactions = Interactions(
+        service=service,
+        tokens=tokens,
+        buttons=buttons,
+        renderer=renderer,
+        client=client,
+        dialog_url="http://bot/mattermost/dialog",
+    )
+    yield World(interactions, holder, worker, fake, store, clock, tokens)
     fake.stop()
     engine.dispose()
+
+
+ALICE = Account("mattermost", user_id_for("alice"), "alice")
 
 
 def open_and_submit(
     world: World, submission: dict[str, Any], *, later: timedelta = timedelta()
 ) -> dict[str, Any]:
-    category = world.interactions.holder.directory.registry.categories["convention"]
-    opened = asyncio.run(
-        world.interactions.open_form(
-            category, user_id=user_id_for("alice"), user_name="alice", trigger_id="trig"
-        )
-    )
+    category = world.holder.directory.registry.categories["convention"]
+    opened = asyncio.run(world.interactions.open_form(category, who=ALICE, trigger_id="trig"))
     assert opened
     dialog = world.fake.dialogs[-1]["dialog"]
     world.clock.moment += later
@@ -99,10 +120,10 @@ def test_expired_form_is_refused(world: World) -> None:
     answer = open_and_submit(
         world,
         {"team": "aides territoires", "subject": "x"},
-        later=timedelta(seconds=FORM_LIFETIME + 1),
+        later=FORM_LIFETIME + timedelta(seconds=1),
     )
     assert answer == {"error": "Ce formulaire a expiré : relance `/animation demande`."}
-    assert world.store.of_requester(user_id_for("alice")) == []
+    assert world.store.of_requester(ALICE) == []
 
 
 def test_cancel_closes_without_storing(world: World) -> None:
@@ -188,24 +209,108 @@ def test_no_reassign_menu_when_nobody_else_is_there(world: World) -> None:
     deliver(world)
     post_id, actions = dm_buttons(world, "camille.exemple")
     assert set(actions) == {"claim", "close"}  # both animators already have it
-    forged = dict(actions["close"], integration=dict(actions["close"]["integration"]))
-    answer = click(world, "camille.exemple", post_id, forged)
-    assert answer["ephemeral_text"].startswith("Demande n° 1 close")
+    answer = click(world, "camille.exemple", post_id, actions["close"])
+    assert answer["ephemeral_text"] == "Demande n° 1 close. La personne est prévenue."
+
+
+def forged(action: dict[str, Any], token: str) -> dict[str, Any]:
+    return {**action, "integration": {**action["integration"], "context": {"token": token}}}
+
+
+def test_forged_buttons_are_refused_and_change_nothing(world: World) -> None:
+    open_and_submit(world, {"team": "aides territoires", "subject": "x"})
+    deliver(world)
+    post_id, actions = dm_buttons(world, "camille.exemple")
+    genuine = actions["close"]["integration"]["context"]["token"]
+    body, mac = genuine.split(".")
+    # Its claims rewritten (another request, another action) under the genuine signature:
+    claims = json.loads(base64.urlsafe_b64decode(body + "=="))
+    claims |= {"request": 2, "action": "claim"}
+    tampered = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    # Signed with another key, claims intact:
+    other_key = Tokens(Signer("z" * 32), world.clock).button(1, "close", "camille")
+    for token in (f"{tampered}.{mac}", other_key, genuine[:-4] + "AAAA", "x.y", ""):
+        answer = click(world, "camille.exemple", post_id, forged(actions["close"], token))
+        assert answer == {
+            "ephemeral_text": "Ce bouton n'est pas valide : "
+            "retrouve la demande avec `/animation mes-demandes`."
+        }
+    request = world.store.get(1)
+    assert request is not None and request.status == "open"
+
+
+def test_expired_button_is_refused(world: World) -> None:
+    open_and_submit(world, {"team": "aides territoires", "subject": "x"})
+    deliver(world)
+    post_id, actions = dm_buttons(world, "camille.exemple")
+    world.clock.moment += BUTTON_LIFETIME + timedelta(seconds=1)
+    answer = click(world, "camille.exemple", post_id, actions["claim"])
+    assert answer == {"ephemeral_text": "Ce bouton a expiré : utilise `/animation mes-demandes`."}
+    request = world.store.get(1)
+    assert request is not None and request.status == "open"
+
+
+def test_the_same_username_on_another_account_is_refused(world: World) -> None:
+    """Buttons are authorised by the account the message went to, never by a name."""
+    open_and_submit(world, {"team": "aides territoires", "subject": "x"})
+    deliver(world)
+    post_id, actions = dm_buttons(world, "camille.exemple")
+    context = dict(actions["claim"]["integration"]["context"])
+    answer = asyncio.run(
+        world.interactions.click(
+            {
+                "user_id": user_id_for("impostor"),
+                "user_name": "camille.exemple",
+                "post_id": post_id,
+                "context": context,
+            }
+        )
+    )
+    assert answer == {"ephemeral_text": "Ce bouton ne t'est pas destiné."}
+
+
+def test_a_button_of_a_request_reassigned_away_is_refused(world: World) -> None:
+    world.holder.registry_path.write_text(edit(WITH_SACHA), encoding="utf-8")
+    world.holder.refresh()
+    open_and_submit(world, {"team": "aides territoires", "subject": "x"})
+    deliver(world)
+    post_id, actions = dm_buttons(world, "camille.exemple")
+    dominique_post, dominique = dm_buttons(world, "dominique.exemple")
+    moved = click(world, "camille.exemple", post_id, actions["reassign"], option="sacha")
+    assert moved["ephemeral_text"] == "Demande n° 1 réaffectée à @sacha.exemple."
+    # Dominique's copy still shows its buttons until the update reaches her.
+    answer = click(world, "dominique.exemple", dominique_post, dominique["claim"])
+    assert answer["ephemeral_text"] == "Cette demande ne t'est pas adressée."
+
+
+def test_buttons_signed_before_the_claims_had_names_still_work(world: World) -> None:
+    open_and_submit(world, {"team": "aides territoires", "subject": "x"})
+    deliver(world)
+    post_id, actions = dm_buttons(world, "camille.exemple")
+    old = world.tokens.signer.sign(
+        {"k": "btn", "r": 1, "a": "claim", "for": "camille"},
+        now=world.clock.now(),
+        ttl_seconds=3600,
+    )
+    answer = click(world, "camille.exemple", post_id, forged(actions["claim"], old))
+    assert answer["ephemeral_text"].startswith("C'est noté : tu t'occupes de la demande n° 1")
+
+
+def test_a_copy_sent_before_recipients_were_recorded_asks_mattermost(world: World) -> None:
+    open_and_submit(world, {"team": "aides territoires", "subject": "x"})
+    deliver(world)
+    post_id, actions = dm_buttons(world, "camille.exemple")
+    with world.store.engine.begin() as connection:  # as revision 0002 leaves an older copy
+        connection.execute(text("UPDATE request_posts SET recipient_id = NULL"))
+    refused = click(world, "bob", post_id, actions["claim"])
+    assert refused == {"ephemeral_text": "Ce bouton ne t'est pas destiné."}
+    answer = click(world, "camille.exemple", post_id, actions["claim"])
+    assert answer["ephemeral_text"].startswith("C'est noté : tu t'occupes de la demande n° 1")
 
 
 def test_reassign_to_someone_new(world: World, catalog: Catalog) -> None:
-    registry = world.interactions.holder.registry_path
-    registry.write_text(
-        edit(
-            {
-                **TWO_REFERENTS,
-                17: "    mattermost: dominique.exemple\n"
-                "  - id: sacha\n    name: Sacha\n    mattermost: sacha.exemple",
-            }
-        ),
-        encoding="utf-8",
-    )
-    world.interactions.holder.refresh()
+    world.holder.registry_path.write_text(edit(WITH_SACHA), encoding="utf-8")
+    world.holder.refresh()
     open_and_submit(world, {"team": "aides territoires", "subject": "x"})
     deliver(world)
     post_id, actions = dm_buttons(world, "camille.exemple")

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 
 from bot.core.matching.names import Entity
+from bot.core.people import Account
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import Registry, build_registry
 from bot.core.requests.lifecycle import (
-    Draft,
-    Request,
     RoutingError,
     allowed,
     claimed,
@@ -22,10 +21,12 @@ from bot.core.requests.lifecycle import (
     reassigned,
     route,
 )
+from bot.core.requests.model import Draft, Request
 from tests.test_validation import BASE, edit
 
 TODAY = date(2026, 11, 29)
 NOW = datetime(2026, 11, 29, 10, tzinfo=UTC)
+ALICE = Account("mattermost", "u", "alice")
 AWAY = {13: "    mattermost: camille.exemple\n    absent_until: 2026-12-15"}
 
 
@@ -37,8 +38,7 @@ def registry(catalog: Catalog, changes: Mapping[int, str | None] | None = None) 
 def draft(registry: Registry, category: str, **fields: Any) -> Draft:
     return Draft(
         category=registry.categories[category],
-        requester_id="u",
-        requester_name="alice",
+        requester=ALICE,
         nonce="n",
         **fields,
     )
@@ -48,7 +48,7 @@ def test_team_category_goes_to_the_team_referent(catalog: Catalog) -> None:
     reg = registry(catalog)
     team = Entity("startup", "aides-territoires", "Aides-territoires")
     routing = route(reg, draft(reg, "convention", team=team), today=TODAY)
-    assert [a.id for a in routing.handlers] == ["camille"]
+    assert [a.id for a in routing.assignees] == ["camille"]
     assert routing.reason == "référente ou référent de l'équipe"
 
 
@@ -62,7 +62,7 @@ def test_team_through_incubator(catalog: Catalog) -> None:
     routing = route(
         reg, draft(reg, "convention", team=Entity("startup", startup.id, startup.name)), today=TODAY
     )
-    assert [a.id for a in routing.handlers] == ["dominique"]
+    assert [a.id for a in routing.assignees] == ["dominique"]
     assert routing.reason.startswith(
         "référente ou référent de l'incubateur L'Incubateur des Territoires"
     )
@@ -73,7 +73,7 @@ def test_absent_referent_is_replaced_and_it_is_said(catalog: Catalog) -> None:
     routing = route(
         reg, draft(reg, "convention", team=Entity("startup", "aides-territoires", "A")), today=TODAY
     )
-    assert [a.id for a in routing.handlers] == ["dominique"]
+    assert [a.id for a in routing.assignees] == ["dominique"]
     assert [(a.id, b.id) for a, b in routing.replaced] == [("camille", "dominique")]
 
 
@@ -82,7 +82,7 @@ def test_confidential_goes_to_the_chosen_person_even_when_away(catalog: Catalog)
     routing = route(
         reg, draft(reg, "mal-etre", chosen="camille", contact_method="tchap"), today=TODAY
     )
-    assert [a.id for a in routing.handlers] == ["camille"]
+    assert [a.id for a in routing.assignees] == ["camille"]
     assert routing.replaced == ()
 
 
@@ -102,9 +102,8 @@ OPEN = Request(
     id=1,
     category_id="convention",
     confidential=False,
-    requester_id="u",
-    requester_name="alice",
-    handlers=("camille", "dominique"),
+    requester=ALICE,
+    assignees=("camille", "dominique"),
     status="open",
     created_at=NOW,
 )
@@ -140,4 +139,4 @@ def test_transitions() -> None:
     done = closed(OPEN, "dominique", NOW)
     assert (done.status, done.claimed_by, done.closed_by) == ("closed", "dominique", "dominique")
     moved = reassigned(taken, "sacha")
-    assert (moved.status, moved.handlers, moved.claimed_by) == ("open", ("sacha",), None)
+    assert (moved.status, moved.assignees, moved.claimed_by) == ("open", ("sacha",), None)

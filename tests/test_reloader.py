@@ -10,7 +10,8 @@ import pytest
 
 from bot.core.registry.model import RegistryError
 from bot.service.reloader import RegistryHolder
-from tests.conftest import CATALOG, FakeClock
+from tests.conftest import CATALOG
+from tests.fakes import FakeClock
 from tests.test_validation import BASE, edit
 
 

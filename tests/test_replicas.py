@@ -13,7 +13,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from bot.store.requests import make_engine
+from bot.store.engine import make_engine
 from bot.store.tables import metadata
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for

@@ -1,86 +1,93 @@
-"""`demande` and `mes-demandes` with a real desk on SQLite: the inline path, as `ask` uses it."""
+"""`demande` and `mes-demandes` through `respond`, with a desk on the memory store: the inline
+path, as `ask` and a text-only platform use it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from bot.core.commands import Invocation, respond
+from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
-from bot.core.requests.desk import Desk
-from bot.store.outbox import Outbox
-from bot.store.requests import SqlStore, make_engine, migrate
-from tests.conftest import FakeClock
+from bot.core.messages import Recipient
+from bot.core.people import Account
+from bot.core.requests.texts import age
+from bot.mattermost.render import MattermostRenderer
+from tests.fakes import FakeClock, MemoryRequestStore
 
 TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture
-def desk(tmp_path: Path, clock: FakeClock) -> Iterator[Desk]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'r.db'}")
-    migrate(engine)
-    yield Desk(SqlStore(engine), clock, triage_channel="triage")
-    engine.dispose()
+def store() -> MemoryRequestStore:
+    return MemoryRequestStore()
 
 
-def run(
-    directory: Directory, desk: Desk, text: str, *, user: str = "alice", trigger: str = ""
-) -> str:
-    invocation = Invocation(text, user, TODAY, user_id=f"id-{user}", trigger_id=trigger, desk=desk)
-    return respond(directory, invocation).text
+@pytest.fixture
+def desk(store: MemoryRequestStore, clock: FakeClock) -> Desk:
+    return Desk(store, clock, triage={"mattermost": "triage"})
 
 
-def test_inline_request_is_stored_routed_and_announced(directory: Directory, desk: Desk) -> None:
+def run(directory: Directory, desk: Desk, text: str, *, user: str = "alice", key: str = "") -> str:
+    who = Account("mattermost", f"id-{user}", user)
+    reply = respond(directory, Invocation(text, who, TODAY, key=key, desk=desk))
+    assert reply.visibility == "private"  # whatever concerns a request is never shared
+    return MattermostRenderer(lambda: directory.registry).text(reply.text)
+
+
+def test_inline_request_is_stored_routed_and_announced(
+    directory: Directory, desk: Desk, store: MemoryRequestStore
+) -> None:
     text = run(directory, desk, "demande convention domifa : convention avec la DGCS\nsignée ?")
     assert text.startswith("Ta demande n° 1 est enregistrée. @sacha.exemple s'en occupe")
     assert "référente ou référent de l'incubateur Fabrique numérique des ministères sociaux" in text
-    assert isinstance(desk.store, SqlStore)
-    request = desk.store.get(1)
+    request = store.get(1)
     assert request is not None
     assert (request.team_id, request.subject, request.details) == (
         "domifa",
         "convention avec la DGCS",
         "convention avec la DGCS\nsignée ?",
     )
-    outbox = Outbox(desk.store.engine)
-    kinds = [
-        (i.message.kind, i.message.to)
-        for i in outbox.claim(
-            now=desk.clock.now(), lease=__import__("datetime").timedelta(seconds=9)
-        )
+    sent = [(m.kind, m.platform, m.to) for m in store.outbox.messages()]
+    assert sent == [
+        ("send", "mattermost", Recipient("animator", "sacha-exemple")),
+        ("send", "mattermost", Recipient("user_id", "id-alice")),
+        ("send", "mattermost", Recipient("channel", "triage")),
     ]
-    assert kinds == [("dm", "@sacha.exemple"), ("dm", "id-alice"), ("post", "triage")]
 
 
-def test_the_same_command_retried_is_one_request(directory: Directory, desk: Desk) -> None:
-    run(directory, desk, "demande convention domifa : x", trigger="t1")
-    run(directory, desk, "demande convention domifa : x", trigger="t1")
-    assert len(desk.store.of_requester("id-alice")) == 1
+def test_the_same_command_retried_is_one_request(
+    directory: Directory, desk: Desk, store: MemoryRequestStore
+) -> None:
+    run(directory, desk, "demande convention domifa : x", key="t1")
+    run(directory, desk, "demande convention domifa : x", key="t1")
+    assert len(store.requests) == 1
+    run(directory, desk, "demande convention domifa : x", key="t2")
+    assert len(store.requests) == 2
 
 
-def test_inline_request_with_problems_says_what_to_fix(directory: Directory, desk: Desk) -> None:
+def test_inline_request_with_problems_says_what_to_fix(
+    directory: Directory, desk: Desk, store: MemoryRequestStore
+) -> None:
     text = run(directory, desk, "demande convention plancton : x")
     assert text.startswith("Ta demande n'est pas partie :")
     assert "Je ne trouve pas cette équipe sur beta.gouv.fr" in text
     text = run(directory, desk, "demande convention domifa")
     assert "- Objet : Ce champ est nécessaire." in text
     assert "Format : `/animation demande convention <ton équipe> : <ta demande>`" in text
-    assert desk.store.of_requester("id-alice") == []
+    assert store.requests == {}
 
 
-def test_confidential_inline_request(directory: Directory, desk: Desk) -> None:
+def test_confidential_inline_request(
+    directory: Directory, desk: Desk, store: MemoryRequestStore
+) -> None:
     text = run(directory, desk, "demande manquement Claude Exemple appel")
     assert text.startswith("🔒 C'est noté (n° 1) : @claude.exemple va te contacter (un appel)")
-    request = desk.store.get(1)
-    assert (
-        request is not None
-        and request.confidential
-        and request.details == ""
-        and request.subject == ""
-    )
+    request = store.get(1)
+    assert request is not None and request.confidential
+    assert (request.details, request.subject) == ("", "")
+    assert [m.to.kind for m in store.outbox.messages()] == ["animator", "user_id"]  # no triage
 
 
 def test_mes_demandes_for_requester_and_animator(directory: Directory, desk: Desk) -> None:
@@ -96,8 +103,6 @@ def test_mes_demandes_for_requester_and_animator(directory: Directory, desk: Des
 
 def test_ages_read_naturally() -> None:
     from datetime import UTC, datetime, timedelta
-
-    from bot.core.requests.texts import age
 
     now = datetime(2026, 11, 29, 12, tzinfo=UTC)
     assert age(now - timedelta(seconds=30), now) == "à l'instant"

@@ -1,4 +1,5 @@
-"""The SQL store and outbox, on real SQLite and real PostgreSQL."""
+"""The request store and the outbox: the SQL ones on real SQLite and real PostgreSQL, and
+the memory fakes the unit tests use, held to the same cases."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect
 
-from bot.core.messages import Message
-from bot.core.requests.lifecycle import Request, claimed
-from bot.store.outbox import Outbox
-from bot.store.requests import SqlStore, migrate
+from bot.core.messages import Message, Recipient
+from bot.core.people import PLATFORMS, Account
+from bot.core.ports import Post
+from bot.core.requests.lifecycle import claimed
+from bot.core.requests.model import Request
+from bot.store.engine import migrate
+from bot.store.outbox import SqlOutbox
+from bot.store.requests import SqlStore
+from tests.fakes import MemoryOutbox, MemoryRequestStore
 from tests.stores import BACKENDS, fresh_engine
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
@@ -22,9 +28,8 @@ DRAFT = Request(
     id=0,
     category_id="convention",
     confidential=False,
-    requester_id="u1",
-    requester_name="alice",
-    handlers=("camille", "dominique"),
+    requester=Account("mattermost", "u1", "alice"),
+    assignees=("camille", "dominique"),
     status="open",
     created_at=NOW,
     team_kind="startup",
@@ -41,17 +46,40 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield from fresh_engine(request.param, tmp_path)
 
 
+Store = SqlStore | MemoryRequestStore
+Outbox = SqlOutbox | MemoryOutbox
+
+
+@pytest.fixture(params=["memory", *BACKENDS])
+def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Outbox]]:
+    if request.param == "memory":
+        memory = MemoryRequestStore()
+        yield memory, memory.outbox
+    else:
+        for engine in fresh_engine(request.param, tmp_path):
+            yield SqlStore(engine), SqlOutbox(engine)
+
+
 def messages(request: Request) -> list[Message]:
     return [
         Message(
-            "dm",
+            "send",
+            "mattermost",
+            Recipient("animator", "camille"),
             f"pour camille {request.id}",
-            to="@camille",
             request_id=request.id,
-            post_of="camille",
         ),
-        Message("dm", f"pour alice {request.id}", to="u1", request_id=request.id),
+        Message(
+            "send",
+            "mattermost",
+            Recipient("user_id", "u1"),
+            f"pour alice {request.id}",
+            request_id=request.id,
+        ),
     ]
+
+
+ALL = PLATFORMS
 
 
 def test_migrations_create_the_schema_and_run_twice(engine: Engine) -> None:
@@ -61,28 +89,30 @@ def test_migrations_create_the_schema_and_run_twice(engine: Engine) -> None:
     )
 
 
-def test_create_stores_request_and_messages_together(engine: Engine) -> None:
-    store, outbox = SqlStore(engine), Outbox(engine)
+def test_create_stores_request_and_messages_together(stores: tuple[Store, Outbox]) -> None:
+    store, outbox = stores
     stored, created = store.create(DRAFT, nonce="n1", messages_for=messages)
     assert created and stored.id > 0
     assert store.get(stored.id) == stored
     assert outbox.counts() == {"pending": 2, "sent": 0, "dead": 0}
-    assert [i.message.text for i in outbox.claim(now=NOW, lease=timedelta(seconds=30))] == [
+    assert [
+        i.message.text for i in outbox.claim(now=NOW, lease=timedelta(seconds=30), platforms=ALL)
+    ] == [
         f"pour camille {stored.id}",
         f"pour alice {stored.id}",
     ]
 
 
-def test_same_nonce_twice_is_one_request(engine: Engine) -> None:
-    store = SqlStore(engine)
+def test_same_nonce_twice_is_one_request(stores: tuple[Store, Outbox]) -> None:
+    store, outbox = stores
     first, _ = store.create(DRAFT, nonce="same", messages_for=messages)
     second, created = store.create(DRAFT, nonce="same", messages_for=messages)
     assert not created and second.id == first.id
-    assert Outbox(engine).counts()["pending"] == 2
+    assert outbox.counts()["pending"] == 2
 
 
-def test_concurrent_double_submit_is_one_request(engine: Engine) -> None:
-    store = SqlStore(engine)
+def test_concurrent_double_submit_is_one_request(stores: tuple[Store, Outbox]) -> None:
+    store, _ = stores
     results: list[tuple[Request, bool]] = []
     threads = [
         threading.Thread(
@@ -98,8 +128,8 @@ def test_concurrent_double_submit_is_one_request(engine: Engine) -> None:
     assert len({r.id for r, _ in results}) == 1
 
 
-def test_two_animators_claiming_at_once_one_wins(engine: Engine) -> None:
-    store = SqlStore(engine)
+def test_two_animators_claiming_at_once_one_wins(stores: tuple[Store, Outbox]) -> None:
+    store, _ = stores
     stored, _ = store.create(DRAFT, nonce="claim", messages_for=messages)
     wins: list[str] = []
     barrier = threading.Barrier(2)
@@ -119,58 +149,65 @@ def test_two_animators_claiming_at_once_one_wins(engine: Engine) -> None:
     assert current is not None and current.claimed_by == wins[0]
 
 
-def test_lists_for_requester_and_animator(engine: Engine) -> None:
-    store = SqlStore(engine)
+def test_lists_for_requester_and_animator(stores: tuple[Store, Outbox]) -> None:
+    store, _ = stores
     one, _ = store.create(DRAFT, nonce="a", messages_for=messages)
     two, _ = store.create(
-        replace(DRAFT, requester_id="u2", handlers=("sacha",)), nonce="b", messages_for=messages
+        replace(DRAFT, requester=Account("mattermost", "u2", "bob"), assignees=("sacha",)),
+        nonce="b",
+        messages_for=messages,
     )
-    assert [r.id for r in store.of_requester("u1")] == [one.id]
+    assert [r.id for r in store.of_requester(DRAFT.requester)] == [one.id]
     assert [r.id for r in store.of_animator("dominique")] == [one.id]
     assert [r.id for r in store.of_animator("sacha")] == [two.id]
     assert store.of_animator("cami") == []  # no substring match on ids
 
 
-def test_posts_are_recorded_per_animator(engine: Engine) -> None:
-    store = SqlStore(engine)
+def test_posts_are_recorded_per_animator(stores: tuple[Store, Outbox]) -> None:
+    store, _ = stores
     stored, _ = store.create(DRAFT, nonce="p", messages_for=messages)
-    store.record_post(stored.id, "camille", "post1")
-    store.record_post(stored.id, "camille", "post1")
-    assert store.post_of(stored.id, "camille") == "post1"
+    first = Post("mattermost", "post1", "uid-camille", "dm1")
+    store.record_post(stored.id, "camille", first)
+    store.record_post(stored.id, "camille", first)
+    assert store.post_of(stored.id, "camille") == first
+    resent = Post("matrix", "$event", "@camille:tchap.example", "!room")
+    store.record_post(stored.id, "camille", resent)  # a resend replaces the copy
+    assert store.post_of(stored.id, "camille") == resent
     assert store.post_of(stored.id, "dominique") is None
 
 
-def test_outbox_lease_retry_dead_and_takeover(engine: Engine) -> None:
-    store, outbox = SqlStore(engine), Outbox(engine)
+def test_outbox_lease_retry_dead_and_takeover(stores: tuple[Store, Outbox]) -> None:
+    store, outbox = stores
     store.create(DRAFT, nonce="o", messages_for=messages)
     lease = timedelta(seconds=30)
-    first, second = outbox.claim(now=NOW, lease=lease)
-    assert outbox.claim(now=NOW, lease=lease) == []  # leased
+    first, second = outbox.claim(now=NOW, lease=lease, platforms=ALL)
+    assert outbox.claim(now=NOW, lease=lease, platforms=ALL) == []  # leased
     outbox.sent(first.id, now=NOW)
     outbox.retry(second.id, error="500: boom", at=NOW + timedelta(seconds=10))
-    assert outbox.claim(now=NOW + timedelta(seconds=5), lease=lease) == []
-    again = outbox.claim(now=NOW + timedelta(seconds=11), lease=lease)
+    assert outbox.claim(now=NOW + timedelta(seconds=5), lease=lease, platforms=ALL) == []
+    again = outbox.claim(now=NOW + timedelta(seconds=11), lease=lease, platforms=ALL)
     assert [i.id for i in again] == [second.id] and again[0].attempts == 1
     # The replica that took it dies: once the lease is over, another takes it.
-    taken_over = outbox.claim(now=NOW + timedelta(seconds=42), lease=lease)
+    taken_over = outbox.claim(now=NOW + timedelta(seconds=42), lease=lease, platforms=ALL)
     assert [i.id for i in taken_over] == [second.id]
     outbox.dead(second.id, error="403: forbidden")
     assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1}
-    assert outbox.dead_letters() == [(second.id, "dm", "403: forbidden")]
 
 
-def test_parallel_claimers_never_take_the_same_message(engine: Engine) -> None:
-    store, outbox = SqlStore(engine), Outbox(engine)
+def test_parallel_claimers_never_take_the_same_message(stores: tuple[Store, Outbox]) -> None:
+    store, outbox = stores
     for number in range(30):
         store.create(
-            replace(DRAFT, requester_id=f"u{number}"), nonce=f"m{number}", messages_for=messages
+            replace(DRAFT, requester=Account("mattermost", f"u{number}", "x")),
+            nonce=f"m{number}",
+            messages_for=messages,
         )
     taken: list[int] = []
     lock = threading.Lock()
 
     def claimer() -> None:
         while True:
-            items = outbox.claim(now=NOW, lease=timedelta(minutes=5), limit=3)
+            items = outbox.claim(now=NOW, lease=timedelta(minutes=5), platforms=ALL, limit=3)
             if not items:
                 return
             with lock:

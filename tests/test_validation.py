@@ -75,7 +75,29 @@ BROKEN: list[tuple[str, dict[int, str | None], int, str]] = [
         12,
         "clé inconnue « nmae » (tu voulais dire « name » ?)",
     ),
-    ("missing field", {13: None}, 11, "champ obligatoire « mattermost » manquant"),
+    (
+        "no way to reach someone",
+        {13: None},
+        11,
+        "« camille » : indique au moins un moyen de joindre cette personne, "
+        "« mattermost » ou « tchap »",
+    ),
+    ("missing field", {12: None}, 11, "champ obligatoire « name » manquant"),
+    (
+        "Tchap id without its server",
+        {13: '    tchap: "@camille.exemple"'},
+        13,
+        "identifiant Tchap « @camille.exemple » invalide",
+    ),
+    (
+        "Tchap id twice",
+        {
+            13: '    tchap: "@camille:agent.tchap.gouv.fr"',
+            17: '    tchap: "@camille:agent.tchap.gouv.fr"',
+        },
+        17,
+        "identifiant Tchap « @camille:agent.tchap.gouv.fr » en double (déjà ligne 13)",
+    ),
     (
         "missing section",
         {n: None for n in range(29, 41)},

@@ -9,11 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.app import build
+from bot.core.registry.model import load_registry
 from bot.mattermost.slash import ASGIApp
 from bot.service.reloader import RegistryHolder
 from bot.service.settings import load_settings
-from bot.service.web import create_app
-from tests.conftest import CATALOG, REGISTRY, FakeClock
+from tests.conftest import CATALOG, REGISTRY, TODAY
+from tests.fakes import FakeClock
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
 
 TOKEN = "tok-" + "x" * 22
@@ -43,12 +45,20 @@ class AppClient:
 
 
 @pytest.fixture
-def client(clock: FakeClock) -> Iterator[AppClient]:
-    settings = load_settings({"ANIMATION_COMMAND_TOKENS": f"old-token,{TOKEN}"})
-    holder = RegistryHolder(registry_path=REGISTRY, catalog_dir=CATALOG, clock=clock)
-    holder.load()
-    app = create_app(settings=settings, holder=holder, clock=clock)
-    yield AppClient(app)
+def client(clock: FakeClock, tmp_path: Path) -> Iterator[AppClient]:
+    """The service as `serve` builds it, on SQLite, without Mattermost."""
+    settings = load_settings(
+        {
+            "ANIMATION_COMMAND_TOKENS": f"old-token,{TOKEN}",
+            "ANIMATION_REGISTRY": str(REGISTRY),
+            "ANIMATION_CATALOG": str(CATALOG),
+            "ANIMATION_DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}",
+            "ANIMATION_SECRET": "s" * 32,
+        }
+    )
+    service = build(settings, clock=clock)
+    yield AppClient(service.app)
+    service.store.engine.dispose()
 
 
 def post(client: AppClient, text: str, *, token: str = TOKEN, **fields: str) -> httpx.Response:
@@ -133,9 +143,13 @@ def test_healthz(client: AppClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert len(body["registry"]["version"]) == 12
+    assert body["registry"]["version"] == build_registry_version()
     assert body["registry"]["last_error"] is None
     assert body["registry"]["loaded_at"].startswith("2026-11-29T10:00:00")
+
+
+def build_registry_version() -> str:
+    return load_registry(REGISTRY, catalog_dir=CATALOG, today=TODAY).version
 
 
 def test_healthz_is_503_before_any_registry(clock: FakeClock, tmp_path: Path) -> None:

@@ -1,113 +1,132 @@
-"""The delivery worker with a recording notifier: sent, retried with backoff, dead-lettered."""
+"""The delivery worker, on its ports only: sent, retried with backoff, dead-lettered, given back;
+one platform down does not hold the other's messages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.core.messages import Message
-from bot.core.requests.lifecycle import Request
-from bot.mattermost.client import DeliveryError
+from bot.core.messages import Message, Recipient
+from bot.core.people import Platform
+from bot.core.ports import DeliveryError
 from bot.service.worker import Worker
-from bot.store.outbox import Outbox
-from bot.store.requests import SqlStore, make_engine, migrate
-from tests.conftest import FakeClock
-from tests.test_store import DRAFT
+from tests.fakes import FakeClock, MemoryOutbox, RecordingNotifier
+
+BOTH: tuple[Platform, ...] = ("mattermost", "matrix")
 
 
-@dataclass
-class RecordingNotifier:
-    """Records what it would send; fails with the errors queued in `failures`."""
-
-    failures: list[DeliveryError] = field(default_factory=list)
-    sent: list[tuple[str, str]] = field(default_factory=list)
-
-    def deliver(self, message: Message, *, key: str) -> None:
-        if self.failures:
-            raise self.failures.pop(0)
-        self.sent.append((key, message.text))
+def message(text: str, platform: Platform = "mattermost") -> Message:
+    return Message("send", platform, Recipient("user_id", "u"), text)
 
 
 @pytest.fixture
-def outbox(tmp_path: Path, clock: FakeClock) -> Iterator[Outbox]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
-    migrate(engine)
-
-    def two(request: Request) -> list[Message]:
-        return [Message("dm", "un", to="@a", request_id=request.id), Message("dm", "deux", to="@b")]
-
-    SqlStore(engine).create(DRAFT, nonce="w", messages_for=two)
-    yield Outbox(engine)
-    engine.dispose()
+def outbox(clock: FakeClock) -> MemoryOutbox:
+    box = MemoryOutbox()
+    box.enqueue([message("un"), message("deux")], now=clock.now())
+    return box
 
 
-def test_sends_in_order_and_marks_sent(outbox: Outbox, clock: FakeClock) -> None:
+def worker(
+    outbox: MemoryOutbox, notifier: RecordingNotifier, clock: FakeClock, **options: Any
+) -> Worker:
+    return Worker(outbox, {"mattermost": notifier}, clock, **options)
+
+
+def test_sends_in_order_and_marks_sent(outbox: MemoryOutbox, clock: FakeClock) -> None:
     notifier = RecordingNotifier()
-    assert Worker(outbox, notifier, clock).run_once() == 2
-    assert [text for _, text in notifier.sent] == ["un", "deux"]
+    assert worker(outbox, notifier, clock).run_once() == 2
+    assert notifier.texts == ["un", "deux"]
     assert outbox.counts() == {"pending": 0, "sent": 2, "dead": 0}
-    assert Worker(outbox, notifier, clock).run_once() == 0
+    assert worker(outbox, notifier, clock).run_once() == 0
 
 
 def test_server_errors_are_retried_later_with_the_same_key(
-    outbox: Outbox, clock: FakeClock
+    outbox: MemoryOutbox, clock: FakeClock
 ) -> None:
     notifier = RecordingNotifier([DeliveryError("HTTP 500", retryable=True, status=500)])
-    worker = Worker(outbox, notifier, clock, base_delay=1, max_delay=60)
-    worker.run_once()
-    assert [text for _, text in notifier.sent] == ["deux"]
-    assert worker.run_once() == 0  # not due yet
+    deliverer = worker(outbox, notifier, clock, base_delay=1, max_delay=60)
+    deliverer.run_once()
+    assert notifier.texts == ["deux"]
+    assert deliverer.run_once() == 0  # not due yet
     clock.moment += timedelta(seconds=2)
-    worker.run_once()
-    assert [text for _, text in notifier.sent] == ["deux", "un"]
-    keys = {text: key for key, text in notifier.sent}
-    assert keys["un"].startswith("animbot")
+    deliverer.run_once()
+    assert notifier.texts == ["deux", "un"]
+    keys = {message.text: key for key, message in notifier.delivered}
+    assert keys == {"un": "animbot1", "deux": "animbot2"}
 
 
-def test_network_down_gives_the_rest_back_untried(outbox: Outbox, clock: FakeClock) -> None:
+def test_network_down_gives_the_rest_back_untried(outbox: MemoryOutbox, clock: FakeClock) -> None:
     notifier = RecordingNotifier([DeliveryError("ConnectionError", retryable=True)])
-    worker = Worker(outbox, notifier, clock, base_delay=1)
-    worker.run_once()
-    assert notifier.sent == []
+    deliverer = worker(outbox, notifier, clock, base_delay=1)
+    deliverer.run_once()
+    assert notifier.delivered == []
     assert outbox.counts()["pending"] == 2
+    assert [row.item.attempts for row in outbox.rows.values()] == [1, 0]  # the second, untried
     clock.moment += timedelta(seconds=5)
-    worker.run_once()
-    assert sorted(text for _, text in notifier.sent) == ["deux", "un"]
+    deliverer.run_once()
+    assert sorted(notifier.texts) == ["deux", "un"]
 
 
-def test_refusals_go_to_dead_letters(outbox: Outbox, clock: FakeClock) -> None:
+def test_one_platform_down_holds_only_its_own_messages(clock: FakeClock) -> None:
+    box = MemoryOutbox()
+    box.enqueue(
+        [
+            message("mm 1"),
+            message("tchap 1", "matrix"),
+            message("mm 2"),
+            message("tchap 2", "matrix"),
+        ],
+        now=clock.now(),
+    )
+    mattermost = RecordingNotifier([DeliveryError("ConnectionError", retryable=True)])
+    matrix = RecordingNotifier()
+    Worker(box, {"mattermost": mattermost, "matrix": matrix}, clock).run_once()
+    assert matrix.texts == ["tchap 1", "tchap 2"]
+    assert mattermost.texts == []
+    assert box.counts() == {"pending": 2, "sent": 2, "dead": 0}
+
+
+def test_messages_of_a_platform_without_notifier_wait(clock: FakeClock) -> None:
+    box = MemoryOutbox()
+    box.enqueue([message("pour Tchap", "matrix"), message("pour Mattermost")], now=clock.now())
+    notifier = RecordingNotifier()
+    assert worker(box, notifier, clock).run_once() == 1
+    assert notifier.texts == ["pour Mattermost"]
+    assert box.counts()["pending"] == 1
+
+
+def test_refusals_go_to_dead_letters(outbox: MemoryOutbox, clock: FakeClock) -> None:
     notifier = RecordingNotifier([DeliveryError("forbidden", retryable=False, status=403)])
-    Worker(outbox, notifier, clock).run_once()
+    worker(outbox, notifier, clock).run_once()
     assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1}
-    assert outbox.dead_letters()[0][2] == "403: forbidden"
+    assert outbox.rows[1].error == "403: forbidden"
 
 
-def test_retries_stop_after_max_attempts(outbox: Outbox, clock: FakeClock) -> None:
+def test_retries_stop_after_max_attempts(outbox: MemoryOutbox, clock: FakeClock) -> None:
     failure = DeliveryError("HTTP 429", retryable=True, status=429)
     notifier = RecordingNotifier([failure] * 10)
-    worker = Worker(outbox, notifier, clock, max_attempts=3, base_delay=1, max_delay=1)
+    deliverer = worker(outbox, notifier, clock, max_attempts=3, base_delay=1, max_delay=1)
     for _ in range(6):
-        worker.run_once()
+        deliverer.run_once()
         clock.moment += timedelta(seconds=2)
-    assert outbox.counts()["dead"] >= 1
+    assert outbox.counts() == {"pending": 0, "sent": 0, "dead": 2}
+    assert [row.item.attempts for row in outbox.rows.values()] == [3, 3]
 
 
-def test_backoff_grows_and_is_capped_with_jitter(outbox: Outbox, clock: FakeClock) -> None:
-    worker = Worker(outbox, RecordingNotifier(), clock, base_delay=1, max_delay=60)
-    delays = [worker.delay(n).total_seconds() for n in range(10)]
+def test_backoff_grows_and_is_capped_with_jitter(outbox: MemoryOutbox, clock: FakeClock) -> None:
+    deliverer = worker(outbox, RecordingNotifier(), clock, base_delay=1, max_delay=60)
+    delays = [deliverer.delay(n).total_seconds() for n in range(10)]
     assert 0.5 <= delays[0] <= 1 and 4 <= delays[3] <= 8
     assert all(d <= 60 for d in delays) and delays[9] >= 30
 
 
-def test_stopping_gives_claimed_messages_back(outbox: Outbox, clock: FakeClock) -> None:
+def test_stopping_gives_claimed_messages_back(outbox: MemoryOutbox, clock: FakeClock) -> None:
     notifier = RecordingNotifier()
-    worker = Worker(outbox, notifier, clock)
-    worker.stop()
-    assert worker.run_once() == 2
-    assert notifier.sent == []
+    deliverer = worker(outbox, notifier, clock)
+    deliverer.stop()
+    assert deliverer.run_once() == 2
+    assert notifier.delivered == []
     # Another replica can take them at once, without waiting for a lease to expire.
-    assert len(outbox.claim(now=clock.now(), lease=timedelta(seconds=60))) == 2
+    assert len(outbox.claim(now=clock.now(), lease=timedelta(seconds=60), platforms=BOTH)) == 2

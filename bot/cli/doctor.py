@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.core.ports import DeliveryError
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
-from bot.mattermost.client import DeliveryError, MattermostClient
+from bot.mattermost.client import MattermostClient
 from bot.service.settings import Settings
-from bot.store.requests import make_engine, schema_revisions
+from bot.store.engine import make_engine, schema_revisions
 
 
 @dataclass(frozen=True)

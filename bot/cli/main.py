@@ -20,10 +20,12 @@ from bot.cli.tools import (
     install_command,
     sync_command,
 )
+from bot.core.clock import SystemClock
 from bot.core.commands import Invocation, respond
-from bot.core.ports import SystemClock
+from bot.core.people import Account
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.wire import command_response
 from bot.service.logs import configure as configure_logging
 from bot.service.settings import Settings, load_settings
@@ -132,28 +134,25 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import open_store
-    from bot.core.requests.desk import Desk
+    from bot.app import desk_for, open_store
 
     directory = load_directory(settings)
     if directory is None:
         return 1
     clock = SystemClock()
     store, _ = open_store(settings)
+    # Offline, there is no platform user id: the username stands for the person.
+    who = Account("mattermost", "", args.user)
     invocation = Invocation(
-        text=" ".join(args.text),
-        user=args.user,
-        today=clock.today(),
-        # No Mattermost user id offline: the username reaches the same person ("@alice").
-        user_id=f"@{args.user}",
-        desk=Desk(store, clock, triage_channel=settings.triage_channel_id),
+        " ".join(args.text), who, clock.today(), desk=desk_for(settings, store, clock, None)
     )
     reply = respond(directory, invocation)
-    response = command_response(reply.text, public=reply.public)
+    text = MattermostRenderer(lambda: directory.registry).reply(reply.text)
     if args.json:
+        response = command_response(text, shared=reply.visibility == "shared")
         print(json.dumps({**response, "data": dict(reply.data)}, ensure_ascii=False, indent=2))
     else:
-        print(response["text"])
+        print(text)
     return 0
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from bot.core.clock import SystemClock
 from bot.core.matching.directory import Directory
-from bot.core.ports import SystemClock
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
 from bot.service.settings import Settings

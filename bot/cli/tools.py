@@ -8,7 +8,7 @@ import json
 import sys
 
 from bot.cli.support import load_directory
-from bot.core.ports import SystemClock
+from bot.core.clock import SystemClock
 from bot.core.registry.model import RegistryError, read_registry_text
 from bot.service.settings import Settings
 

@@ -1,4 +1,4 @@
-"""`/animation <texte>`: from what a person typed to the reply, whatever the chat platform."""
+"""What someone typed to the bot, whatever the chat platform, to the reply."""
 
 from __future__ import annotations
 
@@ -7,58 +7,76 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.core.answers.who import Reply, who
+from bot.core import markup
+from bot.core.answers.requests import demande, mes_demandes
+from bot.core.answers.team import commitments_reply, contact_reply, help_reply, help_text
+from bot.core.answers.who import who
+from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
-from bot.core.requests.commands import demande, mes_demandes
-from bot.core.requests.desk import Desk
+from bot.core.people import Account
+from bot.core.reply import Reply
 from bot.core.text import closest, compact, fold, quote_user_text
 
 MAX_TEXT = 2000
 _SHARE = re.compile(r"(?<!\S)(?:--|—|–)partager(?!\S)")
+NOT_SHARED = (
+    "Cette réponse reste visible de toi seulement : elle concerne tes demandes, "
+    "et rien de ce qui touche une demande n'est montré au canal."
+)
 
 
 @dataclass(frozen=True)
 class Invocation:
-    """One command: what follows `/animation`, who typed it, and the desk for requests."""
+    """One command: what was typed after the command's name, by whom, on which day.
+
+    `key` identifies this very command (a platform's trigger or event id): the same
+    command delivered twice stores one request. `desk`: None where requests are off.
+    """
 
     text: str
-    user: str
+    who: Account
     today: date
-    user_id: str = ""
-    trigger_id: str = ""
+    key: str = ""
     desk: Desk | None = None
 
 
-Handler = Callable[[Directory, Invocation, str], Reply]
+Subcommand = Callable[[Directory, Invocation, str], Reply]
 
 
 def respond(directory: Directory, invocation: Invocation) -> Reply:
-    """The reply to `/animation <text>`; never raises on any text."""
+    """The reply to the bot's command followed by `text`; never raises on any text."""
     if len(invocation.text) > MAX_TEXT:
         return Reply(
             f"Ta commande est trop longue (plus de {MAX_TEXT} caractères) : "
-            "raccourcis-la, par exemple `/animation qui aides territoires`."
+            f"raccourcis-la, par exemple `{markup.command('qui aides territoires')}`."
         )
     text, share = _without_share_flag(invocation.text)
     parts = text.strip().split(None, 1)
     name, rest = (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
-    handler = HANDLERS.get(compact(fold(name)))
-    if handler is None:
-        return _unknown(directory, invocation, name, " ".join(text.split()))
-    reply = handler(directory, invocation, rest)
-    if share and not (reply.dialog or reply.choices or reply.submitted):
-        return replace(reply, public=True)
-    return reply
+    subcommand = SUBCOMMANDS.get(compact(fold(name)))
+    if subcommand is None:
+        reply = _unknown(directory, name, " ".join(text.split()))
+    else:
+        reply = subcommand(directory, invocation, rest)
+    return shared(reply) if share else reply
+
+
+def shared(reply: Reply) -> Reply:
+    """The reply once its author asked to show it to the channel: shown if it may be, else
+    kept private with a sentence that says why."""
+    if reply.visibility == "private":
+        return replace(reply, text=f"{NOT_SHARED}\n\n{reply.text}")
+    return replace(reply, visibility="shared")
 
 
 def canonical(text: str) -> str:
-    """The subcommand a text asks for, by its handler's name; `autre` when there is none.
+    """The subcommand a text asks for, by its name in `SUBCOMMANDS`; `autre` when there is none.
 
     Logs and metrics use it: it never carries what was typed.
     """
     words = text.split(None, 1)
     name = compact(fold(words[0])) if words else ""
-    return name if name in HANDLERS else "autre"
+    return name if name in SUBCOMMANDS else "autre"
 
 
 def _without_share_flag(text: str) -> tuple[str, bool]:
@@ -67,82 +85,56 @@ def _without_share_flag(text: str) -> tuple[str, bool]:
     return kept, kept != text
 
 
-def help_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
-    registry = directory.registry
-    text = "\n".join(
-        [
-            "**/animation** : le bot de l'équipe d'animation de beta.gouv.fr. "
-            "Il te dit qui suit ton équipe, ton incubateur ou un sujet transverse.",
-            "- `/animation qui <équipe, incubateur ou sujet>` : qui le suit, et pourquoi. "
-            "Par exemple : `/animation qui aides territoires`",
-            "- `/animation demande [type]` : envoyer une demande à la bonne personne "
-            "(convention, partenariat, question, soutien, ou en confidence). "
-            "Par exemple : `/animation demande convention`",
-            "- `/animation mes-demandes` : où en sont tes demandes.",
-            "- `/animation contact` : comment joindre toute l'équipe d'animation.",
-            "- `/animation engagements` : les engagements de l'équipe, en bref.",
-            "- `/animation aide` : ce message.",
-            "Les réponses ne sont visibles que par toi. Ajoute `--partager` pour les montrer "
-            "au canal : `/animation qui aides territoires --partager`.",
-            f"En savoir plus sur l'équipe : {registry.data.contact.page}",
-        ]
-    )
-    return Reply(text)
+def _help(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+    return help_reply(directory)
 
 
-def contact_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
-    contact = directory.registry.data.contact
-    text = "\n".join(
-        [
-            f"Pour joindre toute l'équipe d'animation : {contact.email}, "
-            f"ou le canal ~{contact.channel} sur Mattermost.",
-            "Pour savoir qui suit ton équipe : `/animation qui <ton équipe>`.",
-            "Pour un sujet personnel ou sensible, préfère un message direct ou Tchap "
-            "plutôt qu'un canal.",
-            f"La page de l'équipe : {contact.page}",
-        ]
-    )
-    return Reply(text)
-
-
-def commitments_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
-    commitments = directory.registry.data.commitments
-    lines = ["**Les engagements de l'équipe d'animation**"]
-    lines += [f"- {item}" for item in commitments.items]
-    lines.append(f"Le texte complet : {commitments.link}")
-    return Reply("\n".join(lines))
-
-
-def who_reply(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+def _who(directory: Directory, invocation: Invocation, rest: str) -> Reply:
     return who(directory, rest, today=invocation.today)
 
 
-HANDLERS: dict[str, Handler] = {
-    "": help_reply,
-    "aide": help_reply,
-    "help": help_reply,
-    "qui": who_reply,
-    "contact": contact_reply,
-    "contacts": contact_reply,
-    "engagements": commitments_reply,
-    "engagement": commitments_reply,
-    "demande": demande,
-    "demandes": demande,
-    "mesdemandes": mes_demandes,
+def _contact(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+    return contact_reply(directory)
+
+
+def _commitments(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+    return commitments_reply(directory)
+
+
+def _demande(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+    return demande(directory, rest, who=invocation.who, key=invocation.key, desk=invocation.desk)
+
+
+def _mes_demandes(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+    return mes_demandes(directory, who=invocation.who, desk=invocation.desk)
+
+
+# Folded names (`compact(fold(...))`), synonyms included.
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "": _help,
+    "aide": _help,
+    "help": _help,
+    "qui": _who,
+    "contact": _contact,
+    "contacts": _contact,
+    "engagements": _commitments,
+    "engagement": _commitments,
+    "demande": _demande,
+    "demandes": _demande,
+    "mesdemandes": _mes_demandes,
 }
-# Subcommands that read or write the request store (the web adapter runs them off the loop).
+# Subcommands that read or write the request store (the service runs them off the event loop).
 STORE_SUBCOMMANDS = frozenset({"demande", "demandes", "mesdemandes"})
-SUBCOMMANDS = ("aide", "qui", "demande", "mes-demandes", "contact", "engagements")
+NAMES = ("aide", "qui", "demande", "mes-demandes", "contact", "engagements")
 
 
-def _unknown(directory: Directory, invocation: Invocation, name: str, text: str) -> Reply:
-    guess = closest(fold(name), SUBCOMMANDS, cutoff=60)
+def _unknown(directory: Directory, name: str, text: str) -> Reply:
+    guess = closest(fold(name), NAMES, cutoff=60)
     if guess is not None:
         hint = f"tu voulais dire `{guess}` ?"
     elif (match := directory.matcher.lookup(text)).status == "found" and match.best:
-        hint = f"tu voulais dire `/animation qui {match.best.entity.id}` ?"
+        hint = f"tu voulais dire `{markup.command(f'qui {match.best.entity.id}')}` ?"
     else:
         hint = "voici ce que je sais faire."
     head = f"Je ne connais pas la commande {quote_user_text(name, limit=40)} : {hint}"
-    body = help_reply(directory, invocation, "").text
-    return Reply(f"{head}\n\n{body}")
+    return Reply(f"{head}\n\n{help_text(directory)}")

@@ -1,32 +1,20 @@
-"""Small ports between the core and the outside world."""
+"""The ports between the core and the outside world: the request store, the outbox,
+the post book, and the notifiers that deliver on each chat platform.
+
+Each has one implementation per technology (SQL in `bot.store`, a platform in
+`bot.mattermost`) and one recording fake the tests share (`tests/fakes.py`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
 from bot.core.messages import Message
-from bot.core.requests.lifecycle import Request
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...
-
-    def today(self) -> date: ...
-
-
-class SystemClock:
-    """Wall-clock time; dates are Paris dates, as the animators read them."""
-
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def today(self) -> date:
-        return datetime.now(PARIS).date()
+from bot.core.people import Account, Platform
+from bot.core.requests.model import Request
 
 
 class RequestStore(Protocol):
@@ -34,16 +22,89 @@ class RequestStore(Protocol):
 
     def create(
         self, draft: Request, *, nonce: str, messages_for: Callable[[Request], Sequence[Message]]
-    ) -> tuple[Request, bool]: ...
+    ) -> tuple[Request, bool]:
+        """Store `draft` and its messages at once; the same `nonce` again gives back the first
+        request and False."""
 
     def get(self, request_id: int) -> Request | None: ...
 
     def replace(
         self, before: Request, after: Request, *, messages: Sequence[Message], now: datetime
-    ) -> bool: ...
+    ) -> bool:
+        """Write `after` and its messages only if the request is still `before`."""
 
-    def of_requester(self, user_id: str, *, limit: int = 20) -> list[Request]: ...
+    def of_requester(self, requester: Account, *, limit: int = 20) -> list[Request]: ...
 
-    def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]: ...
+    def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]:
+        """Open requests addressed to, or claimed by, this co-animator."""
 
-    def post_of(self, request_id: int, animator_id: str) -> str | None: ...
+
+@dataclass(frozen=True)
+class Post:
+    """A co-animator's copy of a request, as sent: on which platform, its id there, the
+    account it went to (None for copies sent before that was recorded) and the
+    conversation it is in."""
+
+    platform: Platform
+    id: str
+    recipient: str | None
+    channel: str | None = None
+
+
+class PostBook(Protocol):
+    """Which post each co-animator received for a request: actions must come from it."""
+
+    def record_post(self, request_id: int, animator_id: str, post: Post) -> None: ...
+
+    def post_of(self, request_id: int, animator_id: str) -> Post | None: ...
+
+
+class DeliveryError(Exception):
+    """A platform refused or failed a delivery. `retryable`: it may work later (network,
+    rate limit, server error); otherwise it never will, and the message is dead-lettered."""
+
+    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.status = status
+
+
+class Notifier(Protocol):
+    """Delivers messages on one platform."""
+
+    def deliver(self, message: Message, *, key: str) -> None:
+        """Deliver `message`; `key` is stable across retries. Raises `DeliveryError`."""
+
+
+class Accounts(Protocol):
+    """A platform's user ids, by the username the registry gives."""
+
+    def user_id(self, username: str) -> str:
+        """Raises `DeliveryError` when the platform cannot say."""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    attempts: int
+    message: Message
+
+
+class Outbox(Protocol):
+    """Messages waiting to be delivered, taken under a lease so that one replica sends each."""
+
+    def claim(
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 20
+    ) -> list[OutboxItem]: ...
+
+    def release(self, item_ids: Sequence[int], *, at: datetime) -> None:
+        """Give claimed messages back untried, due again `at`."""
+
+    def sent(self, item_id: int, *, now: datetime) -> None: ...
+
+    def retry(self, item_id: int, *, error: str, at: datetime) -> None: ...
+
+    def dead(self, item_id: int, *, error: str) -> None: ...
+
+    def counts(self) -> dict[str, int]:
+        """How many messages are pending, sent and dead."""

@@ -1,9 +1,9 @@
 """Signed, expiring tokens for dialog `state` and button `context`.
 
-Mattermost adds no signature to dialog submissions or button clicks, and a
-dialog's `state` travels through the user's client (docs/mattermost-protocol.md
-§4-5). So what we hand out is HMAC-SHA256-signed, bound to a purpose and a
-user, and expires; anything else is refused.
+A platform that adds no signature to what comes back to the bot (Mattermost's
+dialog submissions and button clicks, whose `state` and `context` travel
+through the user's client) gets tokens from here: HMAC-SHA256-signed, with an
+expiry and a nonce. What they claim (a purpose, a user) is the caller's to check.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 
 
 class SignatureError(Exception):
-    """Why a token was refused: `forged`, `expired` or `misused` (someone else, another form)."""
+    """Why a token was refused: `forged`, `expired`, or `misused` (by someone else, for
+    something else: the caller's checks)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -53,8 +54,8 @@ class Signer:
         body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
         return f"{_b64(body)}.{_b64(self._mac(body))}"
 
-    def verify(self, token: object, *, now: datetime, expect: Mapping[str, Any]) -> dict[str, Any]:
-        """The claims of a genuine, unexpired token whose claims include `expect`."""
+    def verify(self, token: object, *, now: datetime) -> dict[str, Any]:
+        """The claims of a genuine, unexpired token."""
         if not isinstance(token, str) or token.count(".") != 1 or len(token) > 4096:
             raise SignatureError("forged")
         body_text, mac_text = token.split(".")
@@ -67,8 +68,6 @@ class Signer:
         claims = json.loads(body)
         if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):
             raise SignatureError("forged")
-        if any(claims.get(key) != value for key, value in expect.items()):
-            raise SignatureError("misused")
         if claims["exp"] < now.timestamp():
             raise SignatureError("expired")
         return claims

@@ -3,7 +3,7 @@
 mattermostdriver 7.3.2 is synchronous and has no REST timeout unless
 `request_timeout` is set (docs/mattermost-protocol.md §9): every call here
 sets it, and callers run these methods in a thread, never on the event loop.
-Its exceptions are turned into `DeliveryError`, retryable or not.
+Its exceptions are turned into the core's `DeliveryError`, retryable or not.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import requests
 from mattermostdriver import Driver
 from mattermostdriver import exceptions as mm
+
+from bot.core.ports import DeliveryError
 
 T = TypeVar("T")
 _PERMANENT = (
@@ -38,15 +40,6 @@ _STATUS = {
 }
 
 
-class DeliveryError(Exception):
-    """A Mattermost call failed. `retryable`: network, 429 or 5xx; else it will never work."""
-
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
-        super().__init__(message)
-        self.retryable = retryable
-        self.status = status
-
-
 def driver_options(url: str, token: str, *, timeout: float) -> dict[str, Any]:
     """mattermostdriver's options from a base URL: it wants host, scheme, port, base path apart."""
     parts = urlsplit(url.rstrip("/"))
@@ -64,6 +57,8 @@ def driver_options(url: str, token: str, *, timeout: float) -> dict[str, Any]:
 
 
 class MattermostClient:
+    """The REST calls the bot makes; also the `Accounts` port (user ids by username)."""
+
     def __init__(self, url: str, token: str, *, timeout: float = 10.0) -> None:
         self.driver = Driver(driver_options(url, token, timeout=timeout))
         self.driver.client.token = token

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.mattermost.client import DeliveryError, MattermostClient
+from bot.core.ports import DeliveryError
+from bot.mattermost.client import MattermostClient
 
 TRIGGER = "animation"
 DESCRIPTION = "Qui suit mon équipe ? Faire une demande à l'équipe d'animation de beta.gouv.fr."

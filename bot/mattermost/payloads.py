@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.core.messages import Button
 from bot.core.registry.schema import Category
 from bot.core.requests.forms import Form
+from bot.core.requests.model import Action
 
 BUTTON_LABELS: dict[str, str] = {
     "claim": "Je m'en occupe",
@@ -61,10 +61,10 @@ def dialog(form: Form, *, callback_id: str, state: str) -> dict[str, Any]:
 
 
 def action_buttons(
-    buttons: Sequence[Button],
+    buttons: Sequence[Action],
     *,
     url: str,
-    context: Callable[[str], dict[str, Any]],
+    context: Callable[[Action], dict[str, Any]],
     choices: Sequence[tuple[str, str]] = (),
     confidential: bool = False,
 ) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""`/animation` slash commands: from Mattermost's form to its CommandResponse.
+"""`/animation` slash commands: Mattermost's form in, its `CommandResponse` out.
 
 `fast_path` serves `POST /mattermost/command` straight from ASGI, in front of
 FastAPI: the busiest route needs no routing, dependency injection or
@@ -9,21 +9,18 @@ route goes to the FastAPI app unchanged.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from bot.core.answers.who import Reply
-from bot.core.commands import STORE_SUBCOMMANDS, Invocation, canonical, respond
-from bot.core.ports import Clock
+from bot.core.people import Account
+from bot.core.reply import Reply
+from bot.mattermost.buttons import Buttons
 from bot.mattermost.interactions import Interactions
+from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.wire import FormError, command_response, parse_form, token_matches
-from bot.service.metrics import Metrics
-from bot.service.reloader import RegistryHolder
-from bot.service.worker import Worker
+from bot.service.inbound import UNEXPECTED, Inbound, Place, Typed
 
 log = logging.getLogger("bot.command")
 
@@ -33,10 +30,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-UNEXPECTED = (
-    "Oups, je n'ai pas pu traiter ta commande : l'erreur vient de mon côté, pas de toi. "
-    "Réessaie dans un instant ; si cela dure, écris à l'équipe d'animation."
-)
 JSON_HEADERS = [(b"content-type", b"application/json")]
 
 
@@ -45,74 +38,44 @@ class SlashCommands:
         self,
         *,
         tokens: tuple[str, ...],
-        holder: RegistryHolder,
-        clock: Clock,
-        interactions: Interactions | None,
-        worker: Worker | None,
-        metrics: Metrics | None = None,
+        service: Inbound,
+        renderer: MattermostRenderer,
+        buttons: Buttons,
+        interactions: Interactions,
     ) -> None:
-        self.metrics = metrics
         self.tokens = tokens
-        self.holder = holder
-        self.clock = clock
+        self.service = service
+        self.renderer = renderer
+        self.buttons = buttons
         self.interactions = interactions
-        self.worker = worker
 
     async def answer(self, fields: dict[str, str]) -> tuple[int, dict[str, Any]]:
         """Status and JSON body for one command; 200 for anything with a valid token."""
-        started = time.perf_counter()
-        name = canonical(fields.get("text", ""))
-        if not token_matches(fields.get("token", ""), self.tokens):
-            self._done(name, "refused", started)
-            return 401, {"error": "Jeton de commande invalide."}
-        try:
-            reply = await self._reply(fields)
-            payload = await self._render(reply, fields)
-        except Exception:
-            log.exception("command failed", extra={"subcommand": name})
-            self._done(name, "error", started)
-            return 200, command_response(UNEXPECTED, public=False)
-        self._done(name, str(reply.data.get("status", "ok")), started)
-        return 200, payload
-
-    def _done(self, name: str, outcome: str, started: float) -> None:
-        """One log line and the metrics of a command: what kind, how it went, how long."""
-        seconds = time.perf_counter() - started
-        if self.metrics is not None:
-            self.metrics.command(name, outcome, seconds)
-        log.info(
-            "command",
-            extra={"subcommand": name, "outcome": outcome, "ms": round(seconds * 1000, 2)},
-        )
-
-    async def _reply(self, fields: dict[str, str]) -> Reply:
         text = fields.get("text", "")
-        invocation = Invocation(
-            text=text,
-            user=fields.get("user_name", ""),
-            today=self.clock.today(),
-            user_id=fields.get("user_id", ""),
-            trigger_id=fields.get("trigger_id", ""),
-            desk=self.interactions.desk if self.interactions else None,
-        )
-        if canonical(text) in STORE_SUBCOMMANDS:  # touches the store: off the event loop
-            return await asyncio.to_thread(respond, self.holder.directory, invocation)
-        return respond(self.holder.directory, invocation)
+        # A direct message's channel is named after its two members: `<id>__<id>`.
+        where: Place = "direct" if "__" in fields.get("channel_name", "") else "channel"
+        if not token_matches(fields.get("token", ""), self.tokens):
+            self.service.refused(text, where)
+            return 401, {"error": "Jeton de commande invalide."}
+        who = Account("mattermost", fields.get("user_id", ""), fields.get("user_name", ""))
+        trigger = fields.get("trigger_id", "")
+        reply = await self.service.command(Typed(who, where, text, key=trigger))
+        try:
+            return 200, await self._response(reply, who, trigger)
+        except Exception:  # the last guard: Mattermost shows any other status as a failure
+            log.exception("command response failed")
+            return 200, command_response(self.renderer.reply(UNEXPECTED), shared=False)
 
-    async def _render(self, reply: Reply, fields: dict[str, str]) -> dict[str, Any]:
-        interactions = self.interactions
-        user = {"user_id": fields.get("user_id", ""), "user_name": fields.get("user_name", "")}
-        if reply.dialog is not None and interactions is not None:
-            opened = await interactions.open_form(
-                reply.dialog, trigger_id=fields.get("trigger_id", ""), **user
-            )
-            if opened:  # the way without a form, for apps that cannot show one (some mobiles)
-                return command_response(f"Le formulaire s'ouvre.\n{reply.text}", public=False)
-        response = command_response(reply.text, public=reply.public)
-        if reply.choices and interactions is not None:
-            response["attachments"] = interactions.choice_attachments(reply.choices, **user)
-        if reply.submitted is not None and self.worker is not None:
-            self.worker.wake.set()
+    async def _response(self, reply: Reply, who: Account, trigger: str) -> dict[str, Any]:
+        text = reply.text
+        # The way without a form stays in the answer, for apps that cannot show one.
+        if reply.form is not None and await self.interactions.open_form(
+            reply.form, who=who, trigger_id=trigger
+        ):
+            text = f"Le formulaire s'ouvre.\n{text}"
+        response = command_response(self.renderer.reply(text), shared=reply.visibility == "shared")
+        if reply.choices:
+            response["attachments"] = self.buttons.categories(reply.choices, who)
         return response
 
 

@@ -16,10 +16,8 @@ from urllib.parse import unquote_plus
 
 from fastapi import Request, Response
 
-from bot.core.text import fit_post, typeset
-
 MAX_FIELDS = 64
-USED_FIELDS = frozenset({"token", "text", "user_name", "user_id", "trigger_id"})
+USED_FIELDS = frozenset({"token", "text", "user_name", "user_id", "trigger_id", "channel_name"})
 MAX_FIELD_CHARS = 16_384
 
 
@@ -79,10 +77,11 @@ def token_matches(given: str, accepted: Iterable[str]) -> bool:
     return found
 
 
-def command_response(text: str, *, public: bool) -> dict[str, Any]:
+def command_response(text: str, *, shared: bool) -> dict[str, Any]:
+    """A `CommandResponse` for text already rendered for Mattermost (`render`)."""
     return {
-        "response_type": "in_channel" if public else "ephemeral",
-        "text": fit_post(typeset(text)),
+        "response_type": "in_channel" if shared else "ephemeral",
+        "text": text,
         "skip_slack_parsing": True,
     }
 

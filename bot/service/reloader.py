@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from bot.core.clock import Clock
 from bot.core.matching.directory import Directory
-from bot.core.ports import Clock
 from bot.core.registry.catalog import CatalogError
 from bot.core.registry.model import RegistryError, load_registry
 

@@ -3,8 +3,8 @@
 Network errors, 429 and 5xx are retried with exponential backoff and jitter;
 any other refusal goes to the dead-letter state (visible, never dropped). A
 message is taken under a lease: if this replica dies mid-delivery, another
-takes it over when the lease expires. Mattermost is called outside any
-database transaction.
+takes it over when the lease expires. Chat platforms are called outside any
+database transaction; the worker knows them only through the `Notifier` port.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 
-from bot.core.ports import Clock
-from bot.mattermost.client import DeliveryError
-from bot.mattermost.notifier import Notifier
-from bot.store.outbox import Outbox
+from bot.core.clock import Clock
+from bot.core.people import Platform
+from bot.core.ports import DeliveryError, Notifier, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ class Worker:
     def __init__(
         self,
         outbox: Outbox,
-        notifier: Notifier,
+        notifiers: Mapping[Platform, Notifier],
         clock: Clock,
         *,
         lease: timedelta = timedelta(seconds=60),
@@ -39,7 +38,7 @@ class Worker:
         observer: Callable[[str], None] | None = None,
     ) -> None:
         self.outbox = outbox
-        self.notifier = notifier
+        self.notifiers = dict(notifiers)
         self.clock = clock
         self.lease = lease
         self.max_attempts = max_attempts
@@ -57,23 +56,33 @@ class Worker:
 
     def run_once(self) -> int:
         """Deliver what is due now; returns how many messages were handled."""
-        items = self.outbox.claim(now=self.clock.now(), lease=self.lease, limit=self.batch)
+        items = self.outbox.claim(
+            now=self.clock.now(),
+            lease=self.lease,
+            platforms=tuple(self.notifiers),
+            limit=self.batch,
+        )
+        down: dict[Platform, datetime] = {}  # platforms unreachable this round, and until when
+        untried: dict[Platform, list[int]] = {}
         for index, item in enumerate(items):
+            platform = item.message.platform
             if self.stopping:  # shutting down: give the rest back for another replica
                 self.outbox.release([later.id for later in items[index:]], at=self.clock.now())
                 break
+            if platform in down:  # unreachable: give it back untried, for a later round
+                untried.setdefault(platform, []).append(item.id)
+                continue
             try:
-                self.notifier.deliver(item.message, key=f"animbot{item.id}")
+                self.notifiers[platform].deliver(item.message, key=f"animbot{item.id}")
             except DeliveryError as error:
                 self._failed(item.id, item.attempts, error)
                 if error.retryable and error.status is None:
-                    # Mattermost unreachable: give the rest back untried, for the next round.
-                    rest = [later.id for later in items[index + 1 :]]
-                    self.outbox.release(rest, at=self.clock.now() + self.delay(item.attempts))
-                    break
+                    down[platform] = self.clock.now() + self.delay(item.attempts)
                 continue
             self.outbox.sent(item.id, now=self.clock.now())
             self.observer("sent")
+        for platform, ids in untried.items():
+            self.outbox.release(ids, at=down[platform])
         return len(items)
 
     def _failed(self, item_id: int, attempts: int, error: DeliveryError) -> None:

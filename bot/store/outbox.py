@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select, update
 
 from bot.core.messages import Message
+from bot.core.people import Platform
+from bot.core.ports import OutboxItem
 from bot.store.tables import outbox
 
 
-@dataclass(frozen=True)
-class Item:
-    id: int
-    attempts: int
-    message: Message
+class SqlOutbox:
+    """The `Outbox` port in SQL."""
 
-
-class Outbox:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def claim(self, *, now: datetime, lease: timedelta, limit: int = 20) -> list[Item]:
-        """Take due messages for `lease`; a replica that dies lets its lease expire.
+    def claim(
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 20
+    ) -> list[OutboxItem]:
+        """Take due messages for `platforms` for `lease`; a replica that dies lets its lease
+        expire.
 
         On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several replicas claim at
         once without taking the same rows; SQLite serialises writers anyway.
         """
         due = (
             (outbox.c.status == "pending")
+            & outbox.c.platform.in_(list(platforms))
             & (outbox.c.next_attempt_at <= now)
             & (outbox.c.locked_until.is_(None) | (outbox.c.locked_until < now))
         )
@@ -45,11 +46,20 @@ class Outbox:
                     .values(locked_until=now + lease)
                 )
         return [
-            Item(row.id, row.attempts, Message.from_row(row.kind, row.request_id, row.payload))
+            OutboxItem(
+                row.id,
+                row.attempts,
+                Message.from_row(
+                    kind=row.kind,
+                    platform=row.platform,
+                    request_id=row.request_id,
+                    payload=row.payload,
+                ),
+            )
             for row in rows
         ]
 
-    def release(self, item_ids: list[int], *, at: datetime) -> None:
+    def release(self, item_ids: Sequence[int], *, at: datetime) -> None:
         """Give back claimed messages untried (Mattermost is down: no point trying them now)."""
         if item_ids:
             with self.engine.begin() as connection:
@@ -92,13 +102,3 @@ class Outbox:
         with self.engine.connect() as connection:
             found = {str(status): int(count) for status, count in connection.execute(query)}
         return {status: found.get(status, 0) for status in ("pending", "sent", "dead")}
-
-    def dead_letters(self, *, limit: int = 50) -> list[tuple[int, str, str]]:
-        query = (
-            select(outbox.c.id, outbox.c.kind, outbox.c.last_error)
-            .where(outbox.c.status == "dead")
-            .order_by(outbox.c.id.desc())
-            .limit(limit)
-        )
-        with self.engine.connect() as connection:
-            return [(row.id, row.kind, row.last_error or "") for row in connection.execute(query)]

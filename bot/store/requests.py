@@ -1,74 +1,23 @@
-"""Requests in SQL (SQLite or PostgreSQL): the only module, with `outbox.py`, that knows SQL."""
+"""Requests and the posts sent for them, in SQL (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from importlib.resources import files
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, Row, create_engine, event, insert, select, update
+from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.messages import Message
-from bot.core.requests.lifecycle import Request
+from bot.core.people import Account
+from bot.core.ports import Post
+from bot.core.requests.model import Request
 from bot.store.tables import outbox, posts, requests
 
 MessagesFor = Callable[[Request], Sequence[Message]]
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(connection: Any, record: Any) -> None:
-            connection.isolation_level = None  # transactions are begun below, not by pysqlite
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA busy_timeout=30000")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _begin(connection: Connection) -> None:
-            # Take the write lock up front: a read-then-update (claiming outbox rows, a
-            # conditional claim) must not interleave with another writer's.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
-
-
-MIGRATIONS = str(files("bot.store") / "migrations")
-
-
-def _alembic() -> Config:
-    config = Config()
-    config.set_main_option("script_location", MIGRATIONS)
-    return config
-
-
-def schema_revisions(engine: Engine) -> tuple[str | None, str | None]:
-    """(the database's schema revision, the latest one this version of the bot knows)."""
-    with engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_revision()
-    return current, ScriptDirectory.from_config(_alembic()).get_current_head()
-
-
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest revision (Alembic); safe to run on every start."""
-    config = _alembic()
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":  # one replica migrates at a time
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4242)")
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
 
 
 def _request(row: Row[Any]) -> Request:
@@ -76,9 +25,8 @@ def _request(row: Row[Any]) -> Request:
         id=row.id,
         category_id=row.category_id,
         confidential=row.confidential,
-        requester_id=row.requester_id,
-        requester_name=row.requester_name,
-        handlers=tuple(h for h in row.handlers.split(",") if h),
+        requester=Account(row.requester_platform, row.requester_id, row.requester_name),
+        assignees=tuple(a for a in row.assignees.split(",") if a),
         status=row.status,
         created_at=row.created_at,
         team_kind=row.team_kind,
@@ -95,13 +43,18 @@ def _request(row: Row[Any]) -> Request:
     )
 
 
+def _assignees(request: Request) -> str:
+    return "," + ",".join(request.assignees) + ","
+
+
 def _columns(request: Request) -> dict[str, Any]:
     return {
         "category_id": request.category_id,
         "confidential": request.confidential,
-        "requester_id": request.requester_id,
-        "requester_name": request.requester_name,
-        "handlers": "," + ",".join(request.handlers) + ",",
+        "requester_platform": request.requester.platform,
+        "requester_id": request.requester.id,
+        "requester_name": request.requester.name,
+        "assignees": _assignees(request),
         "status": request.status,
         "created_at": request.created_at,
         "team_kind": request.team_kind,
@@ -122,6 +75,7 @@ def enqueue(connection: Connection, messages: Sequence[Message], *, now: datetim
     rows = [
         {
             "request_id": m.request_id,
+            "platform": m.platform,
             "kind": m.kind,
             "payload": m.payload(),
             "status": "pending",
@@ -136,6 +90,8 @@ def enqueue(connection: Connection, messages: Sequence[Message], *, now: datetim
 
 
 class SqlStore:
+    """The `RequestStore` and the `PostBook`, on one engine."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
@@ -170,11 +126,11 @@ class SqlStore:
     def replace(
         self, before: Request, after: Request, *, messages: Sequence[Message], now: datetime
     ) -> bool:
-        """Write `after` only if the row is still exactly `before` (no one clicked first)."""
+        """Write `after` only if the row is still exactly `before` (no one acted first)."""
         condition = (
             (requests.c.id == before.id)
             & (requests.c.status == before.status)
-            & (requests.c.handlers == _columns(before)["handlers"])
+            & (requests.c.assignees == _assignees(before))
         )
         condition &= (
             requests.c.claimed_by.is_(None)
@@ -188,12 +144,18 @@ class SqlStore:
             enqueue(connection, messages, now=now)
         return True
 
-    def of_requester(self, user_id: str, *, limit: int = 20) -> list[Request]:
-        query = select(requests).where(requests.c.requester_id == user_id)
+    def of_requester(self, requester: Account, *, limit: int = 20) -> list[Request]:
+        """Their requests: by platform id, or, offline (no id), by name among offline ones."""
+        query = select(requests).where(
+            (requests.c.requester_platform == requester.platform)
+            & (requests.c.requester_id == requester.id)
+        )
+        if not requester.id:
+            query = query.where(requests.c.requester_name == requester.name)
         return self._list(query.order_by(requests.c.id.desc()).limit(limit))
 
     def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]:
-        mine = requests.c.handlers.like(f"%,{animator_id},%") | (
+        mine = requests.c.assignees.like(f"%,{animator_id},%") | (
             requests.c.claimed_by == animator_id
         )
         query = select(requests).where(mine & (requests.c.status != "closed"))
@@ -203,33 +165,35 @@ class SqlStore:
         with self.engine.connect() as connection:
             return [_request(row) for row in connection.execute(query)]
 
-    def record_post(self, request_id: int, animator_id: str, post_id: str) -> None:
+    def record_post(self, request_id: int, animator_id: str, post: Post) -> None:
+        """Keep the post a co-animator received for a request (a resend replaces it)."""
+        values = {
+            "request_id": request_id,
+            "animator_id": animator_id,
+            "platform": post.platform,
+            "post_id": post.id,
+            "recipient_id": post.recipient,
+            "channel_id": post.channel,
+        }
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(posts).values(values)
+        statement = statement.on_conflict_do_update(
+            index_elements=[posts.c.request_id, posts.c.animator_id],
+            set_={
+                k: statement.excluded[k]
+                for k in ("platform", "post_id", "recipient_id", "channel_id")
+            },
+        )
         with self.engine.begin() as connection:
-            known = connection.execute(
-                select(posts.c.post_id).where(
-                    (posts.c.request_id == request_id) & (posts.c.animator_id == animator_id)
-                )
-            ).first()
-            if known is None:
-                connection.execute(
-                    insert(posts).values(
-                        request_id=request_id, animator_id=animator_id, post_id=post_id
-                    )
-                )
-            elif known.post_id != post_id:
-                connection.execute(
-                    update(posts)
-                    .where(
-                        (posts.c.request_id == request_id) & (posts.c.animator_id == animator_id)
-                    )
-                    .values(post_id=post_id)
-                )
+            connection.execute(statement)
 
-    def post_of(self, request_id: int, animator_id: str) -> str | None:
+    def post_of(self, request_id: int, animator_id: str) -> Post | None:
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(posts.c.post_id).where(
+                select(posts).where(
                     (posts.c.request_id == request_id) & (posts.c.animator_id == animator_id)
                 )
             ).first()
-        return None if row is None else str(row.post_id)
+        if row is None:
+            return None
+        return Post(row.platform, row.post_id, row.recipient_id, row.channel_id)

@@ -51,8 +51,11 @@ requests = Table(
     Column("nonce", String(64), nullable=False, unique=True),
     Column("category_id", String(64), nullable=False),
     Column("confidential", Boolean, nullable=False),
-    Column("requester_id", String(64), nullable=False, index=True),
-    Column("requester_name", String(64), nullable=False),
+    # Who asked: a chat account. `requester_id` is the platform's user id ("" offline);
+    # `requester_name` their username there (Mattermost) or their user id again (Matrix).
+    Column("requester_platform", String(16), nullable=False),
+    Column("requester_id", String(255), nullable=False, index=True),
+    Column("requester_name", String(255), nullable=False),
     Column("team_kind", String(16)),
     Column("team_id", String(200)),
     Column("team_name", String(300)),
@@ -60,8 +63,8 @@ requests = Table(
     Column("details", Text, nullable=False, default=""),
     Column("contact_method", String(32), nullable=False, default=""),
     Column("routing_reason", String(300), nullable=False, default=""),
-    # ",id1,id2," so that "who handles it" is a portable LIKE on SQLite and PostgreSQL.
-    Column("handlers", String(1000), nullable=False),
+    # ",id1,id2," so that "to whom it goes" is a portable LIKE on SQLite and PostgreSQL.
+    Column("assignees", String(1000), nullable=False),
     Column("status", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("claimed_by", String(64)),
@@ -70,12 +73,16 @@ requests = Table(
     Column("closed_at", UtcDateTime),
 )
 
+# Each co-animator's copy of a request: where it is, and which account received it.
 posts = Table(
     "request_posts",
     metadata,
     Column("request_id", Integer, ForeignKey("requests.id"), primary_key=True),
     Column("animator_id", String(64), primary_key=True),
-    Column("post_id", String(64), nullable=False),
+    Column("platform", String(16), nullable=False),
+    Column("post_id", String(255), nullable=False),
+    Column("recipient_id", String(255)),
+    Column("channel_id", String(255)),
 )
 
 outbox = Table(
@@ -83,6 +90,7 @@ outbox = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("request_id", Integer, ForeignKey("requests.id")),
+    Column("platform", String(16), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("status", String(16), nullable=False),

@@ -13,7 +13,7 @@ from bot.core.registry.model import Registry, is_absent
 @dataclass
 class AnimatorCoverage:
     name: str
-    mattermost: str
+    handle: str  # how to reach them: `@username` on Mattermost, else their Tchap id
     teams: list[str] = field(default_factory=list)
     incubators: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
@@ -29,7 +29,10 @@ class Coverage:
 
 
 def coverage(registry: Registry, *, today: date) -> Coverage:
-    people = {a.id: AnimatorCoverage(a.name, a.mattermost) for a in registry.animators.values()}
+    people = {
+        a.id: AnimatorCoverage(a.name, f"@{a.mattermost}" if a.mattermost else a.tchap or "")
+        for a in registry.animators.values()
+    }
     for team in registry.data.teams:
         startup = registry.catalog.startups.get(team.startup)
         for person in team.referents:
@@ -75,7 +78,7 @@ def markdown(report: Coverage) -> str:
     ]
     for person in report.animators:
         lines.append(
-            f"| {person.name} (@{person.mattermost}) | {', '.join(person.teams) or '—'} | "
+            f"| {person.name} ({person.handle}) | {', '.join(person.teams) or '—'} | "
             f"{', '.join(person.incubators) or '—'} | {', '.join(person.topics) or '—'} | "
             f"{sum(person.phases.values())} ({_phases(person.phases)}) |"
         )
@@ -86,7 +89,7 @@ def markdown(report: Coverage) -> str:
 def text(report: Coverage) -> str:
     lines = []
     for person in report.animators:
-        lines.append(f"{person.name} (@{person.mattermost})")
+        lines.append(f"{person.name} ({person.handle})")
         lines.append(f"  équipes en direct : {', '.join(person.teams) or 'aucune'}")
         lines.append(f"  incubateurs : {', '.join(person.incubators) or 'aucun'}")
         lines.append(f"  sujets : {', '.join(person.topics) or 'aucun'}")

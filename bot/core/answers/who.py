@@ -1,4 +1,4 @@
-"""What the bot says: pure functions from the registry to Markdown replies.
+"""`qui`: who follows a team, an incubator or a topic, and why.
 
 Shape (docs/ux.md): the first line answers, then why, then what to do next.
 Whatever the person typed is echoed through `quote_user_text` (no ping, no
@@ -7,46 +7,25 @@ link); names from the snapshot go through `md_escape`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 
+from bot.core import markup
 from bot.core.matching.directory import Directory
 from bot.core.matching.matcher import Candidate, Match
 from bot.core.registry.catalog import Incubator, Startup
 from bot.core.registry.model import Assignment, Registry
-from bot.core.registry.schema import Animator, Category, Topic
+from bot.core.registry.schema import Animator, Topic
+from bot.core.reply import Reply
 from bot.core.text import french_date, md_escape, quote_user_text
 
 
-@dataclass(frozen=True)
-class Reply:
-    """A Markdown answer. `data` is the same answer for programs (`ask --json`).
-
-    Effects for the chat adapter: `choices`, offer these categories as buttons;
-    `dialog`, open this category's form (the text is the fallback when it cannot).
-    `submitted`: the number of the request this reply stored, if any.
-    """
-
-    text: str
-    public: bool = False
-    data: Mapping[str, object] = field(default_factory=dict)
-    choices: tuple[Category, ...] = ()
-    dialog: Category | None = None
-    submitted: int | None = None
-
-
 def contact_line(registry: Registry) -> str:
-    contact = registry.data.contact
-    return f"{contact.email} ou ~{contact.channel}"
-
-
-def person(animator: Animator) -> str:
-    return f"@{animator.mattermost} ({md_escape(animator.name)})"
+    return f"{registry.data.contact.email} ou {markup.channel()}"
 
 
 def people(animators: Sequence[Animator]) -> str:
-    names = [person(a) for a in animators]
+    names = [markup.introduce(a.id) for a in animators]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
 
 
@@ -58,7 +37,7 @@ def who(directory: Directory, query: str, *, today: date) -> Reply:
     if match.status == "empty":
         text = (
             "Dis-moi quelle équipe, quel incubateur ou quel sujet tu cherches, par exemple : "
-            "`/animation qui aides territoires`"
+            f"`{markup.command('qui aides territoires')}`"
         )
     elif match.status == "found" and match.best is not None:
         text = _found(registry, match.best, today=today)
@@ -160,12 +139,12 @@ def _availability(registry: Registry, assignment: Assignment, *, today: date) ->
         until = french_date(animator.absent_until)
         if duty.replaced:
             lines.append(
-                f"@{animator.mattermost} n'est pas disponible jusqu'au {until} inclus ; "
-                f"en attendant, {person(duty.person)} prend le relais."
+                f"{markup.mention(animator.id)} n'est pas disponible jusqu'au {until} inclus ; "
+                f"en attendant, {markup.introduce(duty.person.id)} prend le relais."
             )
         else:
             lines.append(
-                f"@{animator.mattermost} n'est pas disponible jusqu'au {until} inclus. "
+                f"{markup.mention(animator.id)} n'est pas disponible jusqu'au {until} inclus. "
                 f"En cas d'urgence : {contact_line(registry)}."
             )
     return lines
@@ -198,7 +177,7 @@ def _choices(registry: Registry, query: str, candidates: Sequence[Candidate]) ->
     lines = [f"Plusieurs noms correspondent à {quote_user_text(query)} :"]
     lines += [f"{rank}. {_label(registry, c)}" for rank, c in enumerate(candidates, start=1)]
     example = candidates[0].entity.id if candidates else "aides-territoires"
-    lines.append(f"Précise, par exemple : `/animation qui {example}`")
+    lines.append(f"Précise, par exemple : `{markup.command(f'qui {example}')}`")
     return "\n".join(lines)
 
 

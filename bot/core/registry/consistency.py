@@ -36,12 +36,12 @@ class _Checker:
 
     def run(self) -> None:
         self._unique("animators", [a.id for a in self.registry.animators], "id", "personne")
-        self._unique(
-            "animators",
-            [a.mattermost for a in self.registry.animators],
-            "mattermost",
-            "identifiant Mattermost",
-        )
+        for platform, what in (
+            ("mattermost", "identifiant Mattermost"),
+            ("tchap", "identifiant Tchap"),
+        ):
+            handles = [getattr(a, platform) for a in self.registry.animators]
+            self._unique("animators", handles, platform, what, skip_empty=True)
         self._animators()
         self._teams()
         self._incubators()
@@ -53,9 +53,19 @@ class _Checker:
         for index, category in enumerate(self.registry.categories):
             self._category(("categories", index), category)
 
-    def _unique(self, section: str, values: Sequence[str], key: str, what: str) -> None:
-        seen: dict[str, int] = {}
+    def _unique(
+        self,
+        section: str,
+        values: Sequence[str | None],
+        key: str,
+        what: str,
+        *,
+        skip_empty: bool = False,
+    ) -> None:
+        seen: dict[str | None, int] = {}
         for index, value in enumerate(values):
+            if skip_empty and value is None:
+                continue
             if value in seen:
                 first = self.document.line_of((section, seen[value], key))
                 self.add(
@@ -78,6 +88,12 @@ class _Checker:
 
     def _animators(self) -> None:
         for index, animator in enumerate(self.registry.animators):
+            if animator.mattermost is None and animator.tchap is None:
+                self.add(
+                    ("animators", index, "id"),
+                    f"« {animator.id} » : indique au moins un moyen de joindre cette personne, "
+                    "« mattermost » ou « tchap »",
+                )
             path: DocPath = ("animators", index, "backup")
             if animator.backup is None:
                 continue

@@ -14,6 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
+from bot.core.people import Account, Platform, other
 from bot.core.registry.catalog import Catalog, Incubator, Startup, load_catalog
 from bot.core.registry.schema import (
     Animator,
@@ -72,6 +73,7 @@ class Registry:
     incubator_referents: Mapping[str, IncubatorReferent]
     topics: Mapping[str, Topic]
     categories: Mapping[str, Category]
+    by_account: Mapping[tuple[Platform, str], Animator]
 
     @classmethod
     def of(cls, data: RegistryFile, *, catalog: Catalog, version: str) -> Registry:
@@ -84,7 +86,24 @@ class Registry:
             incubator_referents=MappingProxyType({i.incubator: i for i in data.incubators}),
             topics=MappingProxyType({t.id: t for t in data.topics}),
             categories=MappingProxyType({c.id: c for c in data.categories}),
+            by_account=MappingProxyType(
+                {
+                    (platform, handle): a
+                    for a in data.animators
+                    for platform in ("mattermost", "matrix")
+                    if (handle := a.handle(platform)) is not None
+                }
+            ),
         )
+
+    def animator_of(self, account: Account) -> Animator | None:
+        """The co-animator behind a chat account, recognised by the registry's field for it."""
+        return self.by_account.get((account.platform, account.name))
+
+    def reach(self, animator: Animator, platform: Platform) -> Platform:
+        """Where to write to `animator` about something that came from `platform`: there when
+        the registry has their account there, else on the other platform."""
+        return platform if animator.handle(platform) is not None else other(platform)
 
     def _people(self, ids: Sequence[str]) -> tuple[Animator, ...]:
         return tuple(self.animators[i] for i in ids)

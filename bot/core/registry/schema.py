@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from bot.core.people import Platform
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 Username = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 Label = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
@@ -22,6 +24,11 @@ Email = Annotated[str, StringConstraints(pattern=r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$"
 ChannelName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 Alias = Annotated[str, StringConstraints(min_length=2, max_length=80, strip_whitespace=True)]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+# A Matrix user id, as Tchap gives them: `@prenom.nom-domaine.gouv.fr:agent.dinum.tchap.gouv.fr`.
+MatrixId = Annotated[
+    str,
+    StringConstraints(pattern=r"^@[a-z0-9._=/+-]+:[a-z0-9.-]+(:[0-9]{1,5})?$", max_length=255),
+]
 
 Routing = Literal["team", "topic", "choice"]
 FieldName = Literal["team", "subject", "details", "animator", "contact_method"]
@@ -43,14 +50,20 @@ class Commitments(_Strict):
 
 
 class Animator(_Strict):
+    """A co-animator: one `id`; `mattermost` and `tchap` say how to reach them (one at least)."""
+
     id: Slug
     name: Label
-    mattermost: Username
+    mattermost: Username | None = None
+    tchap: MatrixId | None = None
     email: Email | None = None
-    tchap: Label | None = None
     backup: Slug | None = None
     absent_until: date | None = None
     placeholder: bool = False
+
+    def handle(self, platform: Platform) -> str | None:
+        """Their username (Mattermost) or user id (Matrix) on `platform`, if the registry has it."""
+        return self.mattermost if platform == "mattermost" else self.tchap
 
 
 class TeamReferent(_Strict):

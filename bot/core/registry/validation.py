@@ -32,6 +32,10 @@ _PATTERN_HINTS = {
         "identifiant Mattermost « {value} » invalide : en minuscules et sans « @ » "
         "(par exemple « camille.exemple »)"
     ),
+    r"^@[a-z0-9._=/+-]+:[a-z0-9.-]+(:[0-9]{1,5})?$": (
+        "identifiant Tchap « {value} » invalide : l'identifiant Matrix complet, en minuscules "
+        '(par exemple "@camille.exemple-beta.gouv.fr:agent.dinum.tchap.gouv.fr")'
+    ),
     r"^https://\S+$": "adresse « {value} » invalide : elle doit commencer par https://",
     r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$": "adresse e-mail « {value} » invalide",
     r"^[a-z0-9][a-z0-9_-]{0,63}$": (

@@ -8,8 +8,9 @@ from typing import Literal
 
 from bot.core.matching.directory import Directory
 from bot.core.matching.names import Entity
+from bot.core.people import Account
 from bot.core.registry.schema import Category
-from bot.core.requests.lifecycle import CONTACT_METHODS, Draft
+from bot.core.requests.model import CONTACT_METHODS, Draft
 from bot.core.text import clean, closest, fold, shorten
 
 FieldKind = Literal["text", "textarea", "select"]
@@ -100,8 +101,7 @@ def read_submission(
     category: Category,
     values: Mapping[str, object],
     *,
-    requester_id: str,
-    requester_name: str,
+    requester: Account,
     nonce: str,
 ) -> Draft | dict[str, str]:
     """A draft ready to route, or field errors in French, shown under each field."""
@@ -120,8 +120,7 @@ def read_submission(
     details = str(values.get("details") or "")
     return Draft(
         category=category,
-        requester_id=requester_id,
-        requester_name=requester_name,
+        requester=requester,
         nonce=nonce,
         team=team,
         subject=shorten(text.get("subject", ""), 150),
@@ -154,7 +153,12 @@ def _option(directory: Directory, name: str, typed: str, errors: dict[str, str])
         return None
     if name == "animator":
         people = directory.registry.animators.values()
-        choices = {fold(label): a.id for a in people for label in (a.id, a.name, a.mattermost)}
+        choices = {
+            fold(label): a.id
+            for a in people
+            for label in (a.id, a.name, a.mattermost, a.tchap)
+            if label is not None
+        }
     else:
         choices = {fold(key): key for key in CONTACT_METHODS} | {
             fold(label): key for key, label in CONTACT_METHODS.items()

@@ -8,72 +8,19 @@ from typing import Literal
 
 from bot.core.matching.names import Entity
 from bot.core.registry.model import Registry
-from bot.core.registry.schema import Animator, Category
-
-Status = Literal["open", "claimed", "closed"]
-Action = Literal["claim", "close", "reassign"]
-CONTACT_METHODS = {
-    "tchap": "Tchap",
-    "mattermost": "message direct Mattermost",
-    "email": "e-mail",
-    "appel": "un appel",
-}
-
-
-@dataclass(frozen=True)
-class Draft:
-    """What a person asked, checked, before it is stored."""
-
-    category: Category
-    requester_id: str
-    requester_name: str
-    nonce: str
-    team: Entity | None = None
-    subject: str = ""
-    details: str = ""
-    chosen: str | None = None  # animator id, when the requester picks
-    contact_method: str = ""
+from bot.core.registry.schema import Animator
+from bot.core.requests.model import Action, Draft, Request
 
 
 @dataclass(frozen=True)
 class Routing:
-    handlers: tuple[Animator, ...]
+    assignees: tuple[Animator, ...]
     reason: str  # why these people, in French
     replaced: tuple[tuple[Animator, Animator], ...] = ()  # (away, stand-in)
 
 
 class RoutingError(Exception):
     """No one can take this request; the message says what to do, in French."""
-
-
-@dataclass(frozen=True)
-class Request:
-    id: int
-    category_id: str
-    confidential: bool
-    requester_id: str
-    requester_name: str
-    handlers: tuple[str, ...]
-    status: Status
-    created_at: datetime
-    team_kind: str | None = None
-    team_id: str | None = None
-    team_name: str | None = None
-    subject: str = ""
-    details: str = ""
-    contact_method: str = ""
-    routing_reason: str = ""
-    claimed_by: str | None = None
-    claimed_at: datetime | None = None
-    closed_by: str | None = None
-    closed_at: datetime | None = None
-
-    @property
-    def owner(self) -> str | None:
-        """Who has it: the person who claimed it, else the only handler."""
-        if self.claimed_by:
-            return self.claimed_by
-        return self.handlers[0] if len(self.handlers) == 1 else None
 
 
 def route(registry: Registry, draft: Draft, *, today: date) -> Routing:
@@ -119,7 +66,7 @@ def _on_duty(
     today: date,
     confidential: bool,
 ) -> Routing:
-    handlers: list[Animator] = []
+    assignees: list[Animator] = []
     replaced = []
     for animator in people:
         duty = registry.on_duty(animator, today)
@@ -128,9 +75,9 @@ def _on_duty(
         # A confidential request goes to the person chosen, even when away: nobody else
         # may read it. The requester is told they are away and can choose someone else.
         person = animator if confidential else duty.person
-        if person.id not in {h.id for h in handlers}:
-            handlers.append(person)
-    return Routing(tuple(handlers), reason, tuple(replaced))
+        if person.id not in {a.id for a in assignees}:
+            assignees.append(person)
+    return Routing(tuple(assignees), reason, tuple(replaced))
 
 
 Refusal = Literal["closed", "taken", "not_yours", "not_addressed", "confidential"]
@@ -144,7 +91,7 @@ def allowed(request: Request, action: Action, animator_id: str) -> Refusal | Non
         return "taken"
     if request.claimed_by and request.claimed_by != animator_id:
         return "not_yours"
-    if not request.claimed_by and animator_id not in request.handlers:
+    if not request.claimed_by and animator_id not in request.assignees:
         return "not_addressed"
     if action == "reassign" and request.confidential:
         return "confidential"
@@ -164,5 +111,5 @@ def closed(request: Request, animator_id: str, at: datetime) -> Request:
 
 def reassigned(request: Request, animator_id: str) -> Request:
     return replace(
-        request, status="open", handlers=(animator_id,), claimed_by=None, claimed_at=None
+        request, status="open", assignees=(animator_id,), claimed_by=None, claimed_at=None
     )

@@ -1,18 +1,22 @@
-"""What the bot says about requests: to the requester, the animators, the triage channel.
+"""What the bot says about requests: to the requester, the co-animators, the triage channel.
 
 A confidential request never carries its story: only who wants to talk, to
-whom, and how to reach them.
+whom, and how to reach them. People are placeholders (`markup`): each platform
+mentions them its own way.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.core.ports import PARIS
+from bot.core import markup
+from bot.core.clock import PARIS
+from bot.core.people import PLATFORM_NAMES
 from bot.core.registry.model import Registry
 from bot.core.registry.schema import Animator
-from bot.core.requests.lifecycle import CONTACT_METHODS, Refusal, Request, Routing
-from bot.core.text import defuse_mentions, french_date, md_escape, quote_block, shorten
+from bot.core.requests.lifecycle import Refusal, Routing
+from bot.core.requests.model import CONTACT_METHODS, Request
+from bot.core.text import french_date, md_escape, quote_block, shorten
 
 
 def at(moment: datetime) -> str:
@@ -21,12 +25,14 @@ def at(moment: datetime) -> str:
 
 
 def mention(registry: Registry, animator_id: str | None) -> str:
-    animator = registry.animators.get(animator_id or "")
-    return f"@{animator.mattermost}" if animator else f"« {animator_id} »"
+    """A co-animator; one who left the registry is named by their old id."""
+    if animator_id is not None and animator_id in registry.animators:
+        return markup.mention(animator_id)
+    return f"« {md_escape(animator_id or '?')} »"
 
 
-def handlers_text(registry: Registry, request: Request) -> str:
-    names = [mention(registry, h) for h in request.handlers]
+def assignees_text(registry: Registry, request: Request) -> str:
+    names = [mention(registry, a) for a in request.assignees]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " ou " + names[-1]
 
 
@@ -44,9 +50,9 @@ def team_text(request: Request) -> str:
 
 def replaced_text(routing: Routing) -> list[str]:
     return [
-        f"@{away.mattermost} est indisponible jusqu'au "
+        f"{markup.mention(away.id)} est indisponible jusqu'au "
         f"{french_date(away.absent_until or date.min)} "
-        f"inclus : @{stand_in.mattermost} prend le relais."
+        f"inclus : {markup.mention(stand_in.id)} prend le relais."
         for away, stand_in in routing.replaced
     ]
 
@@ -55,33 +61,45 @@ def away_text(animator: Animator, today: date) -> list[str]:
     if animator.absent_until is None or animator.absent_until < today:
         return []
     return [
-        f"@{animator.mattermost} est indisponible jusqu'au {french_date(animator.absent_until)} "
-        "inclus : sa réponse peut attendre son retour. Tu peux aussi choisir une autre personne."
+        f"{markup.mention(animator.id)} est indisponible jusqu'au "
+        f"{french_date(animator.absent_until)} inclus : sa réponse peut attendre son retour. "
+        "Tu peux aussi choisir une autre personne."
+    ]
+
+
+def elsewhere_text(registry: Registry, request: Request, routing: Routing) -> list[str]:
+    """Where the co-animators are told, when it is not the platform the request came from."""
+    platform = request.requester.platform
+    return [
+        f"{markup.mention(a.id)} n'a pas de compte {PLATFORM_NAMES[platform]} dans le registre : "
+        f"le message lui est envoyé sur {PLATFORM_NAMES[registry.reach(a, platform)]}."
+        for a in routing.assignees
+        if registry.reach(a, platform) != platform
     ]
 
 
 def confirmation(registry: Registry, request: Request, routing: Routing, *, today: date) -> str:
     """To the requester, once the request is stored."""
-    who = handlers_text(registry, request)
+    who = assignees_text(registry, request)
     if request.confidential:
         method = CONTACT_METHODS.get(request.contact_method, request.contact_method)
         lines = [
             f"🔒 C'est noté (n° {request.id}) : {who} va te contacter ({method}), "
             "en toute confidentialité. Rien d'autre n'a été transmis.",
-            *away_text(routing.handlers[0], today),
+            *away_text(routing.assignees[0], today),
         ]
     else:
         lines = [
             f"Ta demande n° {request.id} est enregistrée. {who} s'en occupe ({routing.reason}).",
             *replaced_text(routing),
-            "Tu recevras un message à chaque étape. Suivi : `/animation mes-demandes`",
+            f"Tu recevras un message à chaque étape. Suivi : `{markup.command('mes-demandes')}`",
         ]
-    return "\n".join(lines)
+    return "\n".join([*lines, *elsewhere_text(registry, request, routing)])
 
 
 def to_animator(registry: Registry, request: Request) -> str:
-    """The DM each handler receives, with the buttons."""
-    requester = f"@{request.requester_name}"
+    """The message each assignee receives, with the buttons."""
+    requester = markup.account(request.requester)
     if request.confidential:
         method = CONTACT_METHODS.get(request.contact_method, request.contact_method)
         return "\n".join(
@@ -98,33 +116,33 @@ def to_animator(registry: Registry, request: Request) -> str:
         f"Pourquoi toi : {md_escape(request.routing_reason)}.",
     ]
     if request.subject:
-        lines.append(f"Objet : {defuse_mentions(md_escape(shorten(request.subject, 300)))}")
+        lines.append(f"Objet : {md_escape(shorten(request.subject, 300))}")
     if request.details:
         lines.append(quote_block(request.details))
     return "\n".join(lines)
 
 
 def status_line(registry: Registry, request: Request) -> str:
-    """What the animator's DM turns into once someone acts."""
+    """What the co-animator's message turns into once someone acts."""
     if request.status == "closed" and request.closed_at:
         return f"☑️ Close par {mention(registry, request.closed_by)} {at(request.closed_at)}"
     if request.status == "claimed" and request.claimed_at:
         who = mention(registry, request.claimed_by)
         return f"✅ Prise en charge par {who} {at(request.claimed_at)}"
-    return f"↪️ Réaffectée à {handlers_text(registry, request)}"
+    return f"↪️ Réaffectée à {assignees_text(registry, request)}"
 
 
 def to_requester(registry: Registry, request: Request) -> str:
     """A status change, told to the requester."""
-    who = mention(registry, request.owner)
     if request.status == "claimed":
+        who = mention(registry, request.owner)
         return f"👋 {who} a pris en charge ta demande n° {request.id}."
     if request.status == "closed":
         return (
             f"☑️ Ta demande n° {request.id} est close par {mention(registry, request.closed_by)}. "
             "Si ce n'est pas réglé pour toi, réponds-lui ou refais une demande."
         )
-    who = handlers_text(registry, request)
+    who = assignees_text(registry, request)
     return f"↪️ Ta demande n° {request.id} est maintenant suivie par {who}."
 
 
@@ -134,7 +152,7 @@ def triage(registry: Registry, request: Request) -> str:
     return (
         f"📥 Demande n° {request.id} · {category_label(registry, request)}"
         + (f" · {team}" if team else "")
-        + f" → {handlers_text(registry, request)}"
+        + f" → {assignees_text(registry, request)}"
     )
 
 
@@ -154,7 +172,7 @@ def age(created: datetime, now: datetime) -> str:
 
 def listing_line(registry: Registry, request: Request, now: datetime) -> str:
     status = STATUS_LABELS.get(request.status, request.status)
-    who = mention(registry, request.owner) if request.owner else handlers_text(registry, request)
+    who = mention(registry, request.owner) if request.owner else assignees_text(registry, request)
     lock = "🔒 " if request.confidential else ""
     return (
         f"- n° {request.id} · {lock}{category_label(registry, request)} · {status} · "

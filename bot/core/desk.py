@@ -1,20 +1,20 @@
-"""The request desk: submit, claim, close, reassign, list. Rules from `lifecycle`, words from
-`request_texts`, storage and delivery behind the `RequestStore` port."""
+"""The request desk: submit, claim, close, reassign, list. Rules from `requests.lifecycle`,
+words from `requests.texts`, storage and delivery behind the `RequestStore` port."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
+from bot.core import markup
+from bot.core.clock import Clock
 from bot.core.matching.directory import Directory
-from bot.core.messages import Button, Kind, Message
-from bot.core.ports import Clock, RequestStore
+from bot.core.messages import Kind, Message, Recipient
+from bot.core.people import Account, Platform
+from bot.core.ports import RequestStore
 from bot.core.registry.model import Registry
 from bot.core.requests import texts as say
 from bot.core.requests.lifecycle import (
-    Action,
-    Draft,
-    Request,
     Routing,
     allowed,
     claimed,
@@ -22,53 +22,55 @@ from bot.core.requests.lifecycle import (
     reassigned,
     route,
 )
+from bot.core.requests.model import Action, Draft, Request
 
 
 @dataclass(frozen=True)
 class Submitted:
     request: Request
-    routing: Routing
-    created: bool
     confirmation: str
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a click did: `text` for the person who clicked, `request` as it is now."""
+    """What an action did: `text` for the person who acted, `request` as it is now."""
 
     done: bool
     text: str
     request: Request | None = None
 
 
-def buttons(request: Request) -> tuple[Button, ...]:
+def buttons(request: Request) -> tuple[Action, ...]:
     if request.status == "closed":
         return ()
-    first: tuple[Button, ...] = () if request.status == "claimed" else ("claim",)
-    middle: tuple[Button, ...] = () if request.confidential else ("reassign",)
+    first: tuple[Action, ...] = () if request.status == "claimed" else ("claim",)
+    middle: tuple[Action, ...] = () if request.confidential else ("reassign",)
     return (*first, *middle, "close")
 
 
-def animator_post(registry: Registry, request: Request) -> tuple[str, tuple[Button, ...]]:
-    """The text and buttons of a handler's DM, as the request stands now."""
+def platform_of(registry: Registry, request: Request, animator_id: str) -> Platform:
+    """Where this co-animator is told about the request (`Registry.reach`)."""
+    animator = registry.animators.get(animator_id)
+    origin = request.requester.platform
+    return origin if animator is None else registry.reach(animator, origin)
+
+
+def assignee_message(
+    registry: Registry, request: Request, *, kind: Kind, animator_id: str
+) -> Message:
+    """A co-animator's copy of the request (new, or an update of the one sent), as the request
+    stands now. Someone who no longer has the request gets it without buttons."""
     text = say.to_animator(registry, request)
     if request.status != "open" or request.claimed_by:
         text += "\n" + say.status_line(registry, request)
-    return text, buttons(request)
-
-
-def handler_post(registry: Registry, request: Request, *, kind: Kind, animator_id: str) -> Message:
-    """The message (a new DM, or the update of the sent one) for one handler's post.
-    Someone who no longer handles the request gets it without buttons."""
-    text, actions = animator_post(registry, request)
-    keeps = animator_id in request.handlers or animator_id == request.claimed_by
+    keeps = animator_id in request.assignees or animator_id == request.claimed_by
     return Message(
         kind,
+        platform_of(registry, request, animator_id),
+        Recipient("animator", animator_id),
         text,
-        to="@" + registry.animators[animator_id].mattermost if kind == "dm" else "",
         request_id=request.id,
-        post_of=animator_id,
-        buttons=actions if keeps else (),
+        buttons=buttons(request) if keeps else (),
         choices=reassign_choices(registry, request),
         confidential=request.confidential,
     )
@@ -79,26 +81,32 @@ def reassign_choices(registry: Registry, request: Request) -> tuple[tuple[str, s
     if request.confidential:
         return ()
     return tuple(
-        (a.id, a.name) for a in registry.animators.values() if a.id not in request.handlers
+        (a.id, a.name) for a in registry.animators.values() if a.id not in request.assignees
     )
+
+
+def to_requester(request: Request, text: str) -> Message:
+    """A message to the requester, in their conversation with the bot."""
+    who = request.requester
+    to = Recipient("user_id", who.id) if who.id else Recipient("username", who.name)
+    return Message("send", who.platform, to, text, request_id=request.id)
 
 
 Observer = Callable[[Request, str], None]  # (request, "opened" | "claim" | "close" | "reassign")
 
 
+def _unobserved(request: Request, event: str) -> None:
+    """No one watches: the default observer."""
+
+
+@dataclass
 class Desk:
-    def __init__(
-        self,
-        store: RequestStore,
-        clock: Clock,
-        *,
-        triage_channel: str | None = None,
-        observer: Observer | None = None,
-    ):
-        self.store = store
-        self.clock = clock
-        self.triage_channel = triage_channel
-        self.observer = observer or (lambda request, event: None)
+    """`triage`: per platform, the channel where each non-confidential request is announced."""
+
+    store: RequestStore
+    clock: Clock
+    triage: Mapping[Platform, str] = field(default_factory=dict)
+    observer: Observer = _unobserved
 
     def submit(self, directory: Directory, draft: Draft) -> Submitted:
         """Store the request and every message about it at once. Raises `RoutingError`."""
@@ -109,9 +117,8 @@ class Desk:
             id=0,
             category_id=draft.category.id,
             confidential=draft.category.confidential,
-            requester_id=draft.requester_id,
-            requester_name=draft.requester_name,
-            handlers=tuple(a.id for a in routing.handlers),
+            requester=draft.requester,
+            assignees=tuple(a.id for a in routing.assignees),
             status="open",
             created_at=self.clock.now(),
             team_kind=draft.team.kind if draft.team else None,
@@ -129,29 +136,29 @@ class Desk:
         stored, created = self.store.create(request, nonce=draft.nonce, messages_for=messages_for)
         if created:
             self.observer(stored, "opened")
-        text = say.confirmation(registry, stored, routing, today=today)
-        return Submitted(stored, routing, created, text)
+        return Submitted(stored, say.confirmation(registry, stored, routing, today=today))
 
     def _first_messages(
         self, registry: Registry, request: Request, routing: Routing
     ) -> list[Message]:
-        messages = self._handler_dms(registry, request)
+        messages = [
+            assignee_message(registry, request, kind="send", animator_id=a)
+            for a in request.assignees
+        ]
         confirmation = say.confirmation(registry, request, routing, today=self.clock.today())
-        messages.append(Message("dm", confirmation, to=request.requester_id, request_id=request.id))
-        if self.triage_channel and not request.confidential:
-            messages.append(
+        messages.append(to_requester(request, confirmation))
+        if not request.confidential:
+            messages += [
                 Message(
-                    "post",
+                    "send",
+                    platform,
+                    Recipient("channel", channel),
                     say.triage(registry, request),
-                    to=self.triage_channel,
                     request_id=request.id,
                 )
-            )
+                for platform, channel in self.triage.items()
+            ]
         return messages
-
-    def _handler_dms(self, registry: Registry, request: Request) -> list[Message]:
-        """One DM per person handling the request, each kept as that person's post."""
-        return [handler_post(registry, request, kind="dm", animator_id=h) for h in request.handlers]
 
     def act(
         self,
@@ -174,11 +181,11 @@ class Desk:
             after = claimed(before, animator_id, now)
         elif action == "close":
             after = closed(before, animator_id, now)
-        elif target is not None and target in registry.animators and target not in before.handlers:
+        elif target is not None and target in registry.animators and target not in before.assignees:
             after = reassigned(before, target)
         else:
             return Outcome(False, "Choisis une autre personne de l'équipe d'animation.", before)
-        messages = self._follow_up(registry, before, after, clicker=animator_id)
+        messages = self._follow_up(registry, before, after, actor=animator_id)
         if not self.store.replace(before, after, messages=messages, now=now):
             current = self.store.get(request_id) or before
             why = allowed(current, action, animator_id)
@@ -192,27 +199,29 @@ class Desk:
         return Outcome(True, _done(registry, after, action), after)
 
     def _follow_up(
-        self, registry: Registry, before: Request, after: Request, *, clicker: str
+        self, registry: Registry, before: Request, after: Request, *, actor: str
     ) -> list[Message]:
+        """The other assignees' copies updated, new assignees told, the requester told. The
+        actor's own copy is updated by the platform, in its answer to the action."""
         messages = [
-            handler_post(registry, after, kind="update", animator_id=h)
-            for h in before.handlers
-            if h != clicker
+            assignee_message(registry, after, kind="update", animator_id=a)
+            for a in before.assignees
+            if a != actor
         ]
-        if after.handlers != before.handlers:
-            messages += self._handler_dms(registry, after)
-        messages.append(
-            Message(
-                "dm", say.to_requester(registry, after), to=after.requester_id, request_id=after.id
-            )
-        )
+        if after.assignees != before.assignees:
+            messages += [
+                assignee_message(registry, after, kind="send", animator_id=a)
+                for a in after.assignees
+            ]
+        messages.append(to_requester(after, say.to_requester(registry, after)))
         return messages
 
-    def listing(self, directory: Directory, *, user_id: str, username: str) -> str:
+    def listing(self, directory: Directory, who: Account) -> str:
+        """`mes-demandes`: their requests, and, for a co-animator, the open ones sent to them."""
         registry = directory.registry
         now = self.clock.now()
-        own = self.store.of_requester(user_id)
-        animator = next((a for a in registry.animators.values() if a.mattermost == username), None)
+        own = self.store.of_requester(who)
+        animator = registry.animator_of(who)
         lines = []
         if own:
             lines.append("**Tes demandes**")
@@ -222,7 +231,10 @@ class Desk:
             lines.append("**Les demandes qui te sont adressées, encore ouvertes**")
             lines += [say.listing_line(registry, r, now) for r in assigned] or ["- aucune"]
         if not lines:
-            return "Tu n'as pas encore fait de demande. Pour en faire une : `/animation demande`"
+            return (
+                "Tu n'as pas encore fait de demande. Pour en faire une : "
+                f"`{markup.command('demande')}`"
+            )
         return "\n".join(lines)
 
 
@@ -231,4 +243,4 @@ def _done(registry: Registry, request: Request, action: Action) -> str:
         return f"C'est noté : tu t'occupes de la demande n° {request.id}. La personne est prévenue."
     if action == "close":
         return f"Demande n° {request.id} close. La personne est prévenue."
-    return f"Demande n° {request.id} réaffectée à {say.handlers_text(registry, request)}."
+    return f"Demande n° {request.id} réaffectée à {say.assignees_text(registry, request)}."

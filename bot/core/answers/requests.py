@@ -1,22 +1,24 @@
-"""`/animation demande [catégorie] [texte]` and `/animation mes-demandes`."""
+"""`demande [catégorie] [texte]` and `mes-demandes`. Both concern the person who asks: their
+replies are private, whatever they ask."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from bot.core.answers.who import Reply, contact_line
+from bot.core import markup
+from bot.core.answers.who import contact_line
+from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
+from bot.core.people import Account
 from bot.core.registry.model import Registry
 from bot.core.registry.schema import Category
+from bot.core.reply import Reply
 from bot.core.requests.forms import form_for, inline_values, read_submission
 from bot.core.requests.lifecycle import RoutingError
 from bot.core.text import compact, fold
-
-if TYPE_CHECKING:
-    from bot.core.commands import Invocation
 
 
 def find_category(registry: Registry, text: str) -> tuple[Category | None, str]:
@@ -35,11 +37,14 @@ def find_category(registry: Registry, text: str) -> tuple[Category | None, str]:
 
 def inline_usage(category: Category) -> str:
     if category.confidential:
-        return f"`/animation demande {category.id} <personne> <tchap, email, appel ou mattermost>`"
-    return f"`/animation demande {category.id} <ton équipe> : <ta demande>`"
+        return (
+            f"`{markup.command(f'demande {category.id}')} <personne> "
+            "<tchap, email, appel ou mattermost>`"
+        )
+    return f"`{markup.command(f'demande {category.id}')} <ton équipe> : <ta demande>`"
 
 
-def demande(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+def demande(directory: Directory, rest: str, *, who: Account, key: str, desk: Desk | None) -> Reply:
     registry = directory.registry
     categories = tuple(registry.categories.values())
     if not rest.strip():
@@ -47,37 +52,49 @@ def demande(directory: Directory, invocation: Invocation, rest: str) -> Reply:
         for choice in sorted(categories, key=lambda c: c.confidential):
             lock = "🔒 " if choice.confidential else ""
             lines.append(f"- {lock}`{choice.id}` : {choice.description}")
-        lines.append("Choisis ci-dessous, ou écris par exemple : `/animation demande convention`")
-        return Reply("\n".join(lines), choices=categories)
+        lines.append(
+            f"Choisis ci-dessous, ou écris par exemple : `{markup.command('demande convention')}`"
+        )
+        return Reply("\n".join(lines), "private", choices=categories)
     category, text = find_category(registry, rest)
     if category is None:
         known = ", ".join(f"`{c.id}`" for c in categories)
-        return Reply(f"Je ne connais pas ce type de demande. Les types possibles : {known}.")
+        return Reply(
+            f"Je ne connais pas ce type de demande. Les types possibles : {known}.", "private"
+        )
     if not text.strip():
         fallback = f"Pour envoyer ta demande sans formulaire : {inline_usage(category)}" + (
             "\n🔒 Seule la personne que tu choisis sera prévenue." if category.confidential else ""
         )
-        return Reply(fallback, dialog=category)
-    return _inline(directory, invocation, category, text)
+        return Reply(fallback, "private", form=category)
+    return _inline(directory, category, text, who=who, key=key, desk=desk)
 
 
-def _inline(directory: Directory, invocation: Invocation, category: Category, text: str) -> Reply:
-    desk = invocation.desk
+def nonce_of(who: Account, key: str) -> str:
+    """The same command retried (same person, same key) gives the same nonce; no key, a new one."""
+    if not key:
+        return uuid.uuid4().hex
+    return hashlib.sha256(f"{who.platform}\0{who.id}\0{who.name}\0{key}".encode()).hexdigest()
+
+
+def _inline(
+    directory: Directory,
+    category: Category,
+    text: str,
+    *,
+    who: Account,
+    key: str,
+    desk: Desk | None,
+) -> Reply:
     if desk is None:
         contact = contact_line(directory.registry)
-        return Reply(f"Les demandes ne sont pas disponibles ici : écris à {contact}.")
-    nonce = (
-        f"inline:{invocation.user_id}:{invocation.trigger_id}"
-        if invocation.trigger_id
-        else uuid.uuid4().hex
-    )
+        return Reply(f"Les demandes ne sont pas disponibles ici : écris à {contact}.", "private")
     draft = read_submission(
         directory,
         category,
         inline_values(category, text),
-        requester_id=invocation.user_id,
-        requester_name=invocation.user,
-        nonce=nonce[:64],
+        requester=who,
+        nonce=nonce_of(who, key),
     )
     if isinstance(draft, dict):
         labels = {f.name: f.label for f in form_for(directory, category).fields}
@@ -85,19 +102,20 @@ def _inline(directory: Directory, invocation: Invocation, category: Category, te
             f"- {labels.get(name, name)} : {message}" for name, message in draft.items()
         )
         return Reply(
-            f"Ta demande n'est pas partie :\n{problems}\nFormat : {inline_usage(category)}"
+            f"Ta demande n'est pas partie :\n{problems}\nFormat : {inline_usage(category)}",
+            "private",
         )
     try:
         submitted = desk.submit(directory, draft)
     except RoutingError as error:
-        return Reply(str(error))
-    return Reply(submitted.confirmation, submitted=submitted.request.id)
+        return Reply(str(error), "private")
+    return Reply(submitted.confirmation, "private", submitted=submitted.request.id)
 
 
-def mes_demandes(directory: Directory, invocation: Invocation, rest: str) -> Reply:
-    if invocation.desk is None:
+def mes_demandes(directory: Directory, *, who: Account, desk: Desk | None) -> Reply:
+    if desk is None:
         contact = contact_line(directory.registry)
-        return Reply(f"Le suivi des demandes n'est pas disponible ici : écris à {contact}.")
-    return Reply(
-        invocation.desk.listing(directory, user_id=invocation.user_id, username=invocation.user)
-    )
+        return Reply(
+            f"Le suivi des demandes n'est pas disponible ici : écris à {contact}.", "private"
+        )
+    return Reply(desk.listing(directory, who), "private")

@@ -1,0 +1,182 @@
+"""One recording fake per port of the core (`core.ports`, `core.clock`), shared by the tests.
+
+Each behaves like the real implementation in what the callers rely on (the
+store tests run the same cases on the memory store and on SQL), and keeps a
+transcript the tests read: what was delivered, enqueued, recorded.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from bot.core.messages import Message
+from bot.core.people import Account, Platform
+from bot.core.ports import DeliveryError, OutboxItem, Post
+from bot.core.requests.model import Request
+
+
+@dataclass
+class FakeClock:
+    """A clock the test sets and moves; `today` follows `moment`."""
+
+    moment: datetime = field(default_factory=lambda: datetime(2026, 11, 29, 10, 0, tzinfo=UTC))
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def today(self) -> date:
+        return self.moment.date()
+
+
+@dataclass
+class RecordingNotifier:
+    """A `Notifier` that records what it delivers, and fails with the errors queued in
+    `failures` first."""
+
+    failures: list[DeliveryError] = field(default_factory=list)
+    delivered: list[tuple[str, Message]] = field(default_factory=list)
+
+    def deliver(self, message: Message, *, key: str) -> None:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.delivered.append((key, message))
+
+    @property
+    def texts(self) -> list[str]:
+        return [message.text for _, message in self.delivered]
+
+
+@dataclass
+class _Row:
+    item: OutboxItem
+    due: datetime
+    status: str = "pending"
+    locked_until: datetime | None = None
+    error: str = ""
+
+
+class MemoryOutbox:
+    """The `Outbox` port in memory: the same leases, retries and dead letters as SQL."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, _Row] = {}
+        self._lock = threading.Lock()
+
+    def enqueue(self, messages: Sequence[Message], *, now: datetime) -> None:
+        with self._lock:
+            for message in messages:
+                number = len(self.rows) + 1
+                self.rows[number] = _Row(OutboxItem(number, 0, message), due=now)
+
+    def claim(
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 20
+    ) -> list[OutboxItem]:
+        with self._lock:
+            due = [
+                row
+                for row in self.rows.values()
+                if row.status == "pending"
+                and row.item.message.platform in platforms
+                and row.due <= now
+                and (row.locked_until is None or row.locked_until < now)
+            ][:limit]
+            for row in due:
+                row.locked_until = now + lease
+            return [row.item for row in due]
+
+    def release(self, item_ids: Sequence[int], *, at: datetime) -> None:
+        for number in item_ids:
+            self._set(number, locked_until=None, due=at)
+
+    def sent(self, item_id: int, *, now: datetime) -> None:
+        self._set(item_id, status="sent", locked_until=None, tried=True)
+
+    def retry(self, item_id: int, *, error: str, at: datetime) -> None:
+        self._set(item_id, due=at, locked_until=None, error=error, tried=True)
+
+    def dead(self, item_id: int, *, error: str) -> None:
+        self._set(item_id, status="dead", locked_until=None, error=error, tried=True)
+
+    def _set(self, item_id: int, *, tried: bool = False, **values: object) -> None:
+        with self._lock:
+            row = self.rows[item_id]
+            for name, value in values.items():
+                setattr(row, name, value)
+            if tried:
+                row.item = dataclasses.replace(row.item, attempts=row.item.attempts + 1)
+
+    def counts(self) -> dict[str, int]:
+        statuses = [row.status for row in self.rows.values()]
+        return {status: statuses.count(status) for status in ("pending", "sent", "dead")}
+
+    def messages(self) -> list[Message]:
+        """Everything enqueued, in order: the transcript."""
+        return [row.item.message for row in self.rows.values()]
+
+
+class MemoryRequestStore:
+    """The `RequestStore` and `PostBook` in memory, enqueuing into a `MemoryOutbox`."""
+
+    def __init__(self, outbox: MemoryOutbox | None = None) -> None:
+        self.outbox = outbox or MemoryOutbox()
+        self.requests: dict[int, Request] = {}
+        self.nonces: dict[str, int] = {}
+        self.posts: dict[tuple[int, str], Post] = {}
+        self._lock = threading.Lock()
+
+    def create(
+        self, draft: Request, *, nonce: str, messages_for: Callable[[Request], Sequence[Message]]
+    ) -> tuple[Request, bool]:
+        with self._lock:
+            if nonce in self.nonces:
+                return self.requests[self.nonces[nonce]], False
+            stored = dataclasses.replace(draft, id=len(self.requests) + 1)
+            self.requests[stored.id] = stored
+            self.nonces[nonce] = stored.id
+            self.outbox.enqueue(messages_for(stored), now=draft.created_at)
+        return stored, True
+
+    def get(self, request_id: int) -> Request | None:
+        return self.requests.get(request_id)
+
+    def replace(
+        self, before: Request, after: Request, *, messages: Sequence[Message], now: datetime
+    ) -> bool:
+        with self._lock:
+            current = self.requests.get(before.id)
+            if current is None or (current.status, current.assignees, current.claimed_by) != (
+                before.status,
+                before.assignees,
+                before.claimed_by,
+            ):
+                return False
+            self.requests[before.id] = after
+            self.outbox.enqueue(messages, now=now)
+        return True
+
+    def of_requester(self, requester: Account, *, limit: int = 20) -> list[Request]:
+        mine = [
+            r
+            for r in self.requests.values()
+            if (r.requester.platform, r.requester.id) == (requester.platform, requester.id)
+            and (requester.id or r.requester.name == requester.name)
+        ]
+        return sorted(mine, key=lambda r: -r.id)[:limit]
+
+    def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]:
+        mine = [
+            r
+            for r in self.requests.values()
+            if r.status != "closed" and (animator_id in r.assignees or r.claimed_by == animator_id)
+        ]
+        return sorted(mine, key=lambda r: -r.id)[:limit]
+
+    def record_post(self, request_id: int, animator_id: str, post: Post) -> None:
+        self.posts[(request_id, animator_id)] = post
+
+    def post_of(self, request_id: int, animator_id: str) -> Post | None:
+        return self.posts.get((request_id, animator_id))
