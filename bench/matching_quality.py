@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.core.matching.directory import Directory
-from bot.core.matching.matcher import Match
+from bot.core.matching.match import Match
 from bot.core.registry.model import load_registry
 from bot.core.text import fold
 

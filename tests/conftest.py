@@ -17,6 +17,8 @@ REGISTRY = ROOT / "data" / "referents.yaml"
 CATALOG = ROOT / "data" / "betagouv"
 SHARED = ROOT.parent / "shared"
 TODAY = date(2026, 11, 29)
+# The Mattermost side in process (`world`), for the dialog and button tests.
+pytest_plugins = ["tests.mattermost_world"]
 
 
 def shared_file(relative: str) -> Path:

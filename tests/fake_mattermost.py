@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +49,7 @@ class FakeMattermost:
     posts: dict[str, dict[str, Any]] = field(default_factory=dict)
     dialogs: list[dict[str, Any]] = field(default_factory=list)
     failing: int | None = None  # answer every call with this status while set
+    refused: Counter[int] = field(default_factory=Counter)  # calls answered so, by status
     port: int = 0
     teams: dict[str, str] = field(default_factory=lambda: {"beta": "team" + "0" * 22})
     commands: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -221,6 +223,7 @@ class _Handler(BaseHTTPRequestHandler):
                 status, payload = _error(401, "api.context.session_expired.app_error")
             elif fake.failing is not None:
                 status, payload = _error(fake.failing, "fake.failure")
+                fake.refused[status] += 1
             else:
                 status, payload = fake.handle(method, path, body, query)
         data = json.dumps(payload).encode()

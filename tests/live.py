@@ -11,10 +11,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from tests.conftest import CATALOG, REGISTRY, ROOT
+from tests.waiting import wait_for
 
 
 def free_port() -> int:
@@ -86,6 +88,20 @@ def start_bot(*, workdir: Path, env: Mapping[str, str], port: int | None = None)
             time.sleep(0.1)
     bot.stop()
     raise RuntimeError(f"the bot did not start: {log.read_text()}")
+
+
+def health(bot: LiveBot) -> dict[str, Any]:
+    return dict(httpx.get(f"{bot.url}/healthz", timeout=5).json())
+
+
+def drained(bot: LiveBot, *, timeout: float = 30) -> dict[str, int]:
+    """Wait until the bot's outbox holds nothing more to send; its counts then."""
+    outbox: dict[str, int] = wait_for(
+        lambda: (counts := health(bot)["outbox"]) and counts["pending"] == 0 and counts,
+        timeout=timeout,
+        what="the outbox to drain",
+    )
+    return outbox
 
 
 def connected_env(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
+
+from tests.fake_mattermost import user_id_for
 
 # CommandResponse fields the server reads (server/public/model/command_response.go);
 # the OpenAPI spec's CommandResponse schema is wrong about these names.
@@ -80,3 +84,73 @@ def parse_command_response(response: httpx.Response) -> dict[str, object]:
     assert not PING.search(text), text
     assert "<!" not in text
     return payload
+
+
+def send_command(
+    url: str, text: str, *, token: str, user: str = "alice", **fields: str
+) -> httpx.Response:
+    """`/animation <text>` typed by `user`, posted to the bot at `url` as the server does."""
+    form = command_form(
+        text,
+        token=token,
+        user_name=user,
+        user_id=user_id_for(user),
+        trigger_id=fields.pop("trigger_id", f"trigger-{time.monotonic_ns()}"),
+        **fields,
+    )
+    return httpx.post(
+        f"{url}/mattermost/command",
+        content=encode(form),
+        headers=command_headers(token),
+        timeout=10,
+    )
+
+
+def click_button(
+    action: dict[str, Any], *, user: str, post_id: str, option: str | None = None
+) -> dict[str, Any]:
+    """A click on a button (or a menu choice), posted where the button says, as the server does."""
+    context = dict(action["integration"]["context"])
+    if option is not None:
+        context["selected_option"] = option
+    body = {
+        "user_id": user_id_for(user),
+        "user_name": user,
+        "channel_id": "c" * 26,
+        "channel_name": "",
+        "team_id": "",
+        "team_domain": "",
+        "post_id": post_id,
+        "trigger_id": f"trig-{time.monotonic_ns()}",
+        "type": action["type"],
+        "data_source": "",
+        "context": context,
+    }
+    response = httpx.post(action["integration"]["url"], json=body, timeout=10)
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def submit_dialog(
+    opened: dict[str, Any], submission: dict[str, Any], *, user: str = "alice"
+) -> dict[str, Any]:
+    """A dialog the bot opened (as the fake server recorded it), submitted by `user`."""
+    body = {
+        "type": "dialog_submission",
+        "callback_id": opened["dialog"]["callback_id"],
+        "state": opened["dialog"]["state"],
+        "user_id": user_id_for(user),
+        "channel_id": "c" * 26,
+        "team_id": "t" * 26,
+        "submission": submission,
+        "cancelled": False,
+    }
+    response = httpx.post(opened["url"], json=body, timeout=10)
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def buttons_of(post: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A post's buttons, by id."""
+    attachments = post["props"].get("attachments") or []
+    return {a["id"]: a for attachment in attachments for a in attachment["actions"]}

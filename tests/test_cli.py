@@ -6,9 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REGISTRY
 from tests.live import run_cli
-from tests.test_validation import BASE, edit
+from tests.registries import BASE, edit
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+): (?P<message>.+)$")
 

@@ -15,7 +15,7 @@ from bot.core.registry.model import build_registry
 from bot.core.reply import Reply
 from bot.mattermost.render import MattermostRenderer
 from tests.fakes import FakeClock, MemoryRequestStore
-from tests.test_validation import BASE, edit
+from tests.registries import BASE, edit
 
 TODAY = date(2026, 11, 29)
 ALICE = Account("mattermost", "id-alice", "alice")

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import shutil
 import signal
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, connected_env, free_port, start_bot
+from tests.live import LiveBot, connected_env, drained, free_port, start_bot
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 TOKEN = "dlv-" + "k" * 22
 TRIAGE = "t" * 26
@@ -74,13 +77,16 @@ def delivered(fake: FakeMattermost) -> tuple[Counter[str], Counter[str], Counter
     )
 
 
-def wait_all(fake: FakeMattermost, count: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if all(len(c) >= count for c in delivered(fake)):
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"not all delivered: {[len(c) for c in delivered(fake)]}")
+def retried(bot: LiveBot) -> float:
+    """How many deliveries the bot has put off for a retry (`/metrics`)."""
+    text = httpx.get(f"{bot.url}/metrics", timeout=5).text
+    samples = [
+        sample
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "animation_deliveries_total" and sample.labels == {"outcome": "retried"}
+    ]
+    return samples[0].value if samples else 0.0
 
 
 def assert_exactly_once(fake: FakeMattermost, count: int) -> None:
@@ -97,23 +103,21 @@ def test_mattermost_down_then_failing_then_rate_limited(setup: tuple[FakeMatterm
         fake.stop()  # connection refused
         for number in range(20):
             ask(bot, number)
-        time.sleep(1)
+        wait_for(lambda: retried(bot) >= 1, what="a delivery tried while Mattermost is down")
         fake.failing = 500
         fake.start()
         for number in range(20, 35):
             ask(bot, number)
-        time.sleep(1)
+        wait_for(lambda: fake.refused[500] >= 1, what="a delivery refused with 500")
         fake.failing = 429
         for number in range(35, 50):
             ask(bot, number)
-        time.sleep(1)
+        wait_for(lambda: fake.refused[429] >= 1, what="a delivery refused with 429")
         assert all(len(c) == 0 for c in delivered(fake))
         fake.failing = None
-        wait_all(fake, 50)
-        time.sleep(1)  # anything sent twice would show up now
+        # Once nothing is left to send, nothing more can arrive: count then.
+        assert drained(bot, timeout=60) == {"pending": 0, "sent": 150, "dead": 0}
         assert_exactly_once(fake, 50)
-        health = httpx.get(f"{bot.url}/healthz", timeout=5).json()
-        assert health["outbox"] == {"pending": 0, "sent": 150, "dead": 0}
         assert any(r.path == "/api/v4/posts" for r in fake.requests)
     finally:
         bot.stop()
@@ -128,16 +132,15 @@ def test_bot_killed_mid_delivery_loses_nothing(setup: tuple[FakeMattermost, Path
     for number in range(30):
         ask(bot, number)
     fake.start()
-    deadline = time.monotonic() + 30
-    while not fake.posts_to("dominique.exemple") and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_for(lambda: fake.posts_to("dominique.exemple"), timeout=30, what="a first delivery")
     bot.process.send_signal(signal.SIGKILL)
     bot.process.wait()
     sent_before_restart = sum(len(c) for c in delivered(fake))
     restarted = start_bot(workdir=workdir, port=port, env=env)
     try:
-        wait_all(fake, 30)
-        time.sleep(3)  # past the lease: a message taken twice would be sent twice by now
+        # The killed replica's leases expire, then its messages go out: once the outbox is
+        # drained, nothing more can arrive, and each message must be there once.
+        assert drained(restarted, timeout=60) == {"pending": 0, "sent": 90, "dead": 0}
         assert_exactly_once(fake, 30)
         assert sent_before_restart < 90, "the kill should happen mid-delivery"
     finally:
@@ -165,13 +168,9 @@ def test_confidential_request_leaves_nothing_in_logs_or_channels(
             timeout=10,
         )
         assert "en toute confidentialité" in str(parse_command_response(response)["text"])
-        dm = None
-        deadline = time.monotonic() + 15
-        while dm is None and time.monotonic() < deadline:
-            posts = fake.posts_to("sacha.exemple")
-            dm = posts[-1] if posts else None
-            time.sleep(0.05)
-        assert dm is not None and dm["message"].startswith("🔒 @alice souhaite échanger avec toi")
+        dm = wait_for(lambda: fake.posts_to("sacha.exemple"), what="the DM")[-1]
+        assert dm["message"].startswith("🔒 @alice souhaite échanger avec toi")
+        drained(bot)
     finally:
         bot.stop()
     channel_posts = [p for p in fake.posts.values() if not p["channel_id"].startswith("dm")]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,9 @@ import pytest
 from tests.conftest import REGISTRY
 from tests.live import LiveBot, run_cli, start_bot
 from tests.mattermost import command_form, command_headers, encode, parse_command_response
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.slow  # starts real processes
 
 TOKEN = "e2e-" + "k" * 22
 HOSTILE = [
@@ -133,15 +135,6 @@ def test_healthz_reports_the_registry(bot: LiveBot) -> None:
     assert body["registry"]["last_error"] is None
 
 
-def wait_for(condition: object, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def test_registry_reloads_without_restart_and_refuses_a_broken_file(bot: LiveBot) -> None:
     path = Path(str(httpx.get(f"{bot.url}/healthz").json()["registry"]["path"]))
     original = path.read_text(encoding="utf-8")
@@ -156,7 +149,7 @@ def test_registry_reloads_without_restart_and_refuses_a_broken_file(bot: LiveBot
             original.replace("    mattermost: alex.exemple", "    mattermost: '@alex'"),
             encoding="utf-8",
         )
-        assert wait_for(lambda: health()["last_error"] is not None)
+        wait_for(lambda: health()["last_error"] is not None, what="the broken file refused")
         error = health()["last_error"]
         assert isinstance(error, dict) and any(
             "identifiant Mattermost" in m for m in error["messages"]
@@ -170,7 +163,7 @@ def test_registry_reloads_without_restart_and_refuses_a_broken_file(bot: LiveBot
             original.replace("mattermost: alex.exemple", "mattermost: alex.nouveau"),
             encoding="utf-8",
         )
-        assert wait_for(lambda: health()["version"] != version)
+        wait_for(lambda: health()["version"] != version, what="the new registry")
         assert health()["last_error"] is None
         payload = parse_command_response(send(bot, command_form("qui kube", token=TOKEN)))
         assert "@alex.nouveau" in str(payload["text"])

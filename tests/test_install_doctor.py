@@ -12,6 +12,8 @@ from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost
 from tests.live import run_cli, start_bot
 
+pytestmark = pytest.mark.slow  # starts real processes
+
 
 @pytest.fixture
 def fake() -> Iterator[FakeMattermost]:

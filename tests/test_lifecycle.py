@@ -22,7 +22,7 @@ from bot.core.requests.lifecycle import (
     route,
 )
 from bot.core.requests.model import Draft, Request
-from tests.test_validation import BASE, edit
+from tests.registries import BASE, edit
 
 TODAY = date(2026, 11, 29)
 NOW = datetime(2026, 11, 29, 10, tzinfo=UTC)

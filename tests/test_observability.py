@@ -6,7 +6,6 @@ import json
 import logging
 import shutil
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +18,9 @@ from bot.service.logs import JsonFormatter
 from bot.service.metrics import Metrics
 from tests.conftest import REGISTRY
 from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, start_bot, start_connected
+from tests.live import LiveBot, drained, start_bot, start_connected
 from tests.mattermost import command_form, command_headers, encode
+from tests.waiting import wait_for
 
 TOKEN = "obs-" + "k" * 22
 SECRET_WORDS = ("plancton-tres-secret", "sacha", "tchap")
@@ -69,18 +69,18 @@ def value(
     return found.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
+@pytest.mark.slow
 def test_metrics_move_with_commands_and_requests(bot: tuple[LiveBot, FakeMattermost]) -> None:
     live, fake = bot
     before = metrics(live)
+    posts_before = len(fake.posts)
     command(live, "qui anct")
     command(live, "qui plancton-tres-secret")
     command(live, "nimportequoi-tres-secret")
     command(live, "aide", token="wrong")
     command(live, "demande convention aides territoires : objet")
     command(live, "demande mal-etre sacha tchap")
-    deadline = time.monotonic() + 15
-    while len(fake.posts) < 4 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    drained(live)
     after = metrics(live)
 
     def moved(name: str, **labels: str) -> float:
@@ -94,29 +94,48 @@ def test_metrics_move_with_commands_and_requests(bot: tuple[LiveBot, FakeMatterm
     assert moved("animation_requests_total", category="convention", event="opened") == 1
     assert moved("animation_requests_total", category="confidentielle", event="opened") == 1
     assert moved("animation_deliveries_total", outcome="sent") == 4  # 2 DMs per request
-    assert value(after, "animation_outbox_messages", state="pending") >= 0
+    assert len(fake.posts) - posts_before == 4
+    assert value(after, "animation_outbox_messages", state="pending") == 0
+    assert moved("animation_outbox_messages", state="sent") == 4
     assert ("animation_outbox_messages", (("state", "dead"),)) in after
     text = httpx.get(f"{live.url}/metrics", timeout=5).text
     for word in (*SECRET_WORDS, "mal-etre", "nimportequoi"):
         assert word not in text
 
 
+@pytest.mark.slow
 def test_log_lines_are_json_and_say_nothing_personal(bot: tuple[LiveBot, FakeMattermost]) -> None:
     live, _ = bot
     command(live, "qui plancton-tres-secret")
-    time.sleep(0.3)
-    lines = [
-        json.loads(line)
-        for line in live.log.read_text(encoding="utf-8").splitlines()
-        if line.startswith("{")
-    ]
-    commands = [line for line in lines if line["message"] == "command"]
-    assert commands and {"time", "level", "subcommand", "outcome", "ms"} <= set(commands[-1])
+
+    def logged() -> list[dict[str, object]]:
+        text = live.log.read_text(encoding="utf-8")
+        return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+    lines = wait_for(
+        lambda: [line for line in logged() if line.get("outcome") == "unknown"], what="the log"
+    )
+    assert set(lines[-1]) == {
+        "time",
+        "level",
+        "logger",
+        "message",
+        "subcommand",
+        "outcome",
+        "place",
+        "ms",
+    }
+    assert (lines[-1]["message"], lines[-1]["subcommand"], lines[-1]["place"]) == (
+        "command",
+        "qui",
+        "channel",
+    )
     log = live.log.read_text(encoding="utf-8")
     for word in (*SECRET_WORDS, TOKEN):
         assert word not in log
 
 
+@pytest.mark.slow
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     shutil.copy(REGISTRY, tmp_path / "referents.yaml")
     live = start_bot(

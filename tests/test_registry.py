@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import Registry, RegistryError, build_registry, is_absent
-from tests.test_validation import BASE, edit
+from tests.registries import BASE, edit
 
 TODAY = date(2026, 11, 29)
 

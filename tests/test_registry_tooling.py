@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.core.registry.catalog import Catalog
@@ -12,11 +13,12 @@ from bot.core.registry.model import Registry, build_registry
 from bot.tools.coverage import coverage, markdown, text
 from tests.conftest import ROOT
 from tests.live import run_cli
-from tests.test_validation import BASE, edit
+from tests.registries import BASE, edit
 
 TODAY = date(2026, 11, 29)
 
 
+@pytest.mark.slow
 def test_github_annotations_name_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "referents.yaml"
     bad.write_text(edit({12: "    nmae: Camille", 31: "    label: no"}), encoding="utf-8")

@@ -12,7 +12,7 @@ from bot.core.registry.model import RegistryError
 from bot.service.reloader import RegistryHolder
 from tests.conftest import CATALOG
 from tests.fakes import FakeClock
-from tests.test_validation import BASE, edit
+from tests.registries import BASE, edit
 
 
 def holder_for(path: Path, clock: FakeClock, catalog: Path = CATALOG) -> RegistryHolder:

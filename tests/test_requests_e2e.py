@@ -3,20 +3,27 @@ that mattermostdriver really talks to, and every message checked where it lands.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.fake_mattermost import FakeMattermost, user_id_for
-from tests.live import LiveBot, start_connected
-from tests.mattermost import command_form, command_headers, encode, parse_command_response
+from tests.fake_mattermost import FakeMattermost
+from tests.live import LiveBot, drained, start_connected
+from tests.mattermost import (
+    buttons_of,
+    click_button,
+    parse_command_response,
+    send_command,
+    submit_dialog,
+)
+from tests.waiting import wait_for
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "req-" + "k" * 22
 TRIAGE = "t" * 26
-ALICE = user_id_for("alice")
 
 
 @pytest.fixture(scope="module")
@@ -24,6 +31,10 @@ def fake() -> Iterator[FakeMattermost]:
     server = FakeMattermost().start()
     yield server
     server.stop()
+
+
+def command(bot: LiveBot, text: str, *, user: str = "alice") -> dict[str, Any]:
+    return parse_command_response(send_command(bot.url, text, token=TOKEN, user=user))
 
 
 @pytest.fixture(scope="module")
@@ -39,81 +50,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory, fake: FakeMattermost) -> Itera
     live.stop()
 
 
-def command(bot: LiveBot, text: str, *, user: str = "alice") -> dict[str, Any]:
-    form = command_form(
-        text,
-        token=TOKEN,
-        user_name=user,
-        user_id=user_id_for(user),
-        trigger_id=f"trigger-{time.monotonic_ns()}",
-    )
-    response = httpx.post(
-        f"{bot.url}/mattermost/command",
-        content=encode(form),
-        headers=command_headers(TOKEN),
-        timeout=10,
-    )
-    assert response.status_code == 200
-    return dict(response.json())
-
-
-def click(
-    bot: LiveBot, action: dict[str, Any], *, user: str, post_id: str, option: str | None = None
-) -> dict[str, Any]:
-    context = dict(action["integration"]["context"])
-    if option is not None:
-        context["selected_option"] = option
-    body = {
-        "user_id": user_id_for(user),
-        "user_name": user,
-        "channel_id": "c" * 26,
-        "channel_name": "",
-        "team_id": "",
-        "team_domain": "",
-        "post_id": post_id,
-        "trigger_id": f"trig-{time.monotonic_ns()}",
-        "type": action["type"],
-        "data_source": "",
-        "context": context,
-    }
-    response = httpx.post(action["integration"]["url"], json=body, timeout=10)
-    assert response.status_code == 200
-    return dict(response.json())
-
-
-def submit(
-    bot: LiveBot, opened: dict[str, Any], submission: dict[str, Any], *, user: str = "alice"
-) -> dict[str, Any]:
-    body = {
-        "type": "dialog_submission",
-        "callback_id": opened["dialog"]["callback_id"],
-        "state": opened["dialog"]["state"],
-        "user_id": user_id_for(user),
-        "channel_id": "c" * 26,
-        "team_id": "t" * 26,
-        "submission": submission,
-        "cancelled": False,
-    }
-    response = httpx.post(opened["url"], json=body, timeout=10)
-    assert response.status_code == 200
-    return dict(response.json())
-
-
-def wait_for(condition: Callable[[], Any], timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out")
-
-
-def buttons(post: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    attachments = post["props"].get("attachments") or []
-    return {a["id"]: a for attachment in attachments for a in attachment["actions"]}
-
-
 def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost) -> None:
     # 1. /animation demande: the categories as buttons, confidential ones last.
     chooser = command(bot, "demande")
@@ -124,19 +60,18 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
 
     # 2. A click opens that category's dialog with the click's fresh trigger.
     dialogs_before = len(fake.dialogs)
-    assert click(bot, actions[0], user="alice", post_id="ephemeral") == {}
+    assert click_button(actions[0], user="alice", post_id="ephemeral") == {}
     opened = fake.dialogs[dialogs_before]
     assert opened["url"] == f"{bot.url}/mattermost/dialog"
     assert [e["name"] for e in opened["dialog"]["elements"]] == ["team", "subject", "details"]
 
     # 3. An unknown team comes back as a field error; the dialog stays open.
-    error = submit(bot, opened, {"team": "plancton", "subject": "x"})
+    error = submit_dialog(opened, {"team": "plancton", "subject": "x"})
     assert "Je ne trouve pas cette équipe" in error["errors"]["team"]
 
     # 4. Submit: stored, then delivered.
     assert (
-        submit(
-            bot,
+        submit_dialog(
             opened,
             {
                 "team": "aides territoires",
@@ -150,7 +85,7 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     assert dm["message"].startswith("📥 Demande n° ")
     assert "De @alice, l'équipe **Aides-territoires**" in dm["message"]
     assert "@\u200ball" in dm["message"] and "@all" not in dm["message"]
-    assert set(buttons(dm)) == {"claim", "reassign", "close"}
+    assert set(buttons_of(dm)) == {"claim", "reassign", "close"}
     number = dm["message"].split("n° ")[1].split(" ")[0]
     confirmation = wait_for(lambda: fake.posts_to("alice"))[-1]
     assert confirmation["message"].startswith(
@@ -160,16 +95,7 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     assert triage["message"].startswith(f"📥 Demande n° {number} · Convention")
 
     # The requester's view.
-    mine = parse_command_response(
-        httpx.post(
-            f"{bot.url}/mattermost/command",
-            headers=command_headers(TOKEN),
-            timeout=10,
-            content=encode(
-                command_form("mes-demandes", token=TOKEN, user_name="alice", user_id=ALICE)
-            ),
-        )
-    )
+    mine = command(bot, "mes-demandes")
     assert (
         f"n° {number} · Convention, devis, service fait · en attente · @dominique.exemple"
         in str(mine["text"])
@@ -177,18 +103,18 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
 
     # 5. A double submit of the same form: still one request.
     assert (
-        submit(bot, opened, {"team": "aides territoires", "subject": "Convention avec la DGCL"})
+        submit_dialog(opened, {"team": "aides territoires", "subject": "Convention avec la DGCL"})
         == {}
     )
-    time.sleep(0.5)
+    drained(bot)
     assert len(fake.posts_to("dominique.exemple")) == 1
 
     # 6. Someone else clicking « Clore »: refused.
-    refused = click(bot, buttons(dm)["close"], user="camille.exemple", post_id=dm["id"])
+    refused = click_button(buttons_of(dm)["close"], user="camille.exemple", post_id=dm["id"])
     assert refused["ephemeral_text"] == "Ce bouton ne t'est pas destiné."
 
     # 7. Claim: the post shows who and when, the requester is told.
-    claimed = click(bot, buttons(dm)["claim"], user="dominique.exemple", post_id=dm["id"])
+    claimed = click_button(buttons_of(dm)["claim"], user="dominique.exemple", post_id=dm["id"])
     assert "tu t'occupes de la demande" in claimed["ephemeral_text"]
     assert "✅ Prise en charge par @dominique.exemple le " in claimed["update"]["message"]
     assert {a["id"] for a in claimed["update"]["props"]["attachments"][0]["actions"]} == {
@@ -196,11 +122,11 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
         "close",
     }
     wait_for(lambda: "a pris en charge ta demande" in fake.posts_to("alice")[-1]["message"])
-    again = click(bot, buttons(dm)["claim"], user="dominique.exemple", post_id=dm["id"])
+    again = click_button(buttons_of(dm)["claim"], user="dominique.exemple", post_id=dm["id"])
     assert again["ephemeral_text"] == "Trop tard : @dominique.exemple s'en occupe déjà."
 
     # 8. Close.
-    closed = click(bot, buttons(dm)["close"], user="dominique.exemple", post_id=dm["id"])
+    closed = click_button(buttons_of(dm)["close"], user="dominique.exemple", post_id=dm["id"])
     assert "close" in closed["ephemeral_text"]
     assert "☑️ Close par @dominique.exemple" in closed["update"]["message"]
     assert closed["update"]["props"]["attachments"] == []
@@ -218,10 +144,10 @@ def test_forged_expired_and_foreign_tokens_are_refused(bot: LiveBot, fake: FakeM
     forged = dict(
         opened, dialog=dict(opened["dialog"], state=opened["dialog"]["state"][:-3] + "AAA")
     )
-    assert submit(bot, forged, {"team": "anct", "subject": "x"})["error"].startswith(
+    assert submit_dialog(forged, {"team": "anct", "subject": "x"})["error"].startswith(
         "Ce formulaire n'est pas valide"
     )
-    assert submit(bot, opened, {"team": "anct", "subject": "x"}, user="bob")["error"].startswith(
+    assert submit_dialog(opened, {"team": "anct", "subject": "x"}, user="bob")["error"].startswith(
         "Ce formulaire a été ouvert par quelqu'un d'autre"
     )
     fake_button = {
@@ -229,7 +155,7 @@ def test_forged_expired_and_foreign_tokens_are_refused(bot: LiveBot, fake: FakeM
         "integration": {"url": f"{bot.url}/mattermost/action", "context": {"token": "x.y"}},
     }
     assert (
-        click(bot, fake_button, user="alice", post_id="p")["ephemeral_text"]
+        click_button(fake_button, user="alice", post_id="p")["ephemeral_text"]
         == "Ce bouton n'est pas valide : retrouve la demande avec `/animation mes-demandes`."
     )
 
@@ -242,15 +168,15 @@ def test_confidential_request_reaches_only_the_chosen_person(
     assert "Seule la personne que tu choisis sera prévenue" in opened["dialog"]["introduction_text"]
     assert [e["name"] for e in opened["dialog"]["elements"]] == ["animator", "contact_method"]
     triage_before = len(fake.posts_in(TRIAGE))
-    assert submit(bot, opened, {"animator": "claude-exemple", "contact_method": "tchap"}) == {}
+    assert submit_dialog(opened, {"animator": "claude-exemple", "contact_method": "tchap"}) == {}
     dm = wait_for(lambda: fake.posts_to("claude.exemple"))[-1]
     assert dm["message"].startswith(
         "🔒 @alice souhaite échanger avec toi, en toute confidentialité"
     )
     assert "Moyen de contact préféré : Tchap. Rien d'autre n'a été transmis." in dm["message"]
-    assert set(buttons(dm)) == {"claim", "close"}
-    assert buttons(dm)["claim"]["name"] == "Je prends contact"
-    time.sleep(0.5)
+    assert set(buttons_of(dm)) == {"claim", "close"}
+    assert buttons_of(dm)["claim"]["name"] == "Je prends contact"
+    drained(bot)
     assert len(fake.posts_in(TRIAGE)) == triage_before
 
 

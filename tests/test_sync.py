@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.core.matching.directory import Directory
 from bot.core.registry.catalog import load_catalog
 from bot.core.registry.model import build_registry
 from tests.live import run_cli
-from tests.test_validation import BASE
+from tests.registries import BASE
 
 CURRENT = [
     {
@@ -116,6 +118,7 @@ def catalog_dir(tmp_path: Path) -> Path:
     return directory
 
 
+@pytest.mark.slow
 def test_sync_from_a_saved_copy(tmp_path: Path) -> None:
     snapshot = catalog_dir(tmp_path)
     source = api_copy(tmp_path / "api")
@@ -153,6 +156,7 @@ def test_sync_from_a_saved_copy(tmp_path: Path) -> None:
     assert not list(snapshot.glob(".*.tmp*"))
 
 
+@pytest.mark.slow
 def test_old_names_still_match_after_a_rename(tmp_path: Path) -> None:
     snapshot = catalog_dir(tmp_path)
     run_cli(
@@ -173,6 +177,7 @@ def test_old_names_still_match_after_a_rename(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_broken_source_leaves_the_snapshot_alone(tmp_path: Path) -> None:
     snapshot = catalog_dir(tmp_path)
     before = (snapshot / "startups.json").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from bot.core.matching.directory import Directory
@@ -121,6 +122,7 @@ def test_cards_are_placed_or_listed_never_guessed(directory: Directory) -> None:
     assert unplaced["Domifa"].why == "aucune personne sur la carte"
 
 
+@pytest.mark.slow
 def test_command_writes_a_draft_that_validate_reads(tmp_path: Path) -> None:
     export = tmp_path / "board.json"
     export.write_text(json.dumps(board()), encoding="utf-8")
@@ -147,6 +149,7 @@ def test_command_writes_a_draft_that_validate_reads(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout
 
 
+@pytest.mark.slow
 def test_not_a_board(tmp_path: Path) -> None:
     export = tmp_path / "board.json"
     export.write_text(json.dumps({"name": "x"}), encoding="utf-8")

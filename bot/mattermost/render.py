@@ -18,6 +18,7 @@ class MattermostRenderer:
 
     def __init__(self, registry: Callable[[], Registry]) -> None:
         self.registry = registry
+        self._shown: tuple[Registry | None, dict[str, str]] = (None, {})
 
     def text(self, said: str) -> str:
         """A message's text: placeholders shown, cut to one post."""
@@ -31,7 +32,17 @@ class MattermostRenderer:
         if not markup.has_placeholders(said):
             return said
         registry = self.registry()
-        return markup.fill(said, lambda placeholder: _show(registry, placeholder))
+        known, shown = self._shown
+        if known is not registry or len(shown) > 10_000:  # people may be named otherwise now
+            shown = {}
+            self._shown = (registry, shown)
+
+        def show(code: str) -> str:
+            if code not in shown:
+                shown[code] = _show(registry, markup.parse(code))
+            return shown[code]
+
+        return markup.fill(said, show)
 
 
 def _show(registry: Registry, placeholder: markup.Placeholder) -> str:

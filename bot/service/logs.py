@@ -1,6 +1,6 @@
 """Logging: one JSON object per line when not on a terminal, plain text on one.
 
-Only known, harmless fields are written (subcommand, latency, outcome, ids of
+Only known, harmless fields are written (subcommand, latency, outcome, place, ids of
 outbox rows, registry versions): never what a person typed, never a token.
 """
 
@@ -11,7 +11,7 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-FIELDS = ("subcommand", "outcome", "ms", "status", "outbox_id", "version", "event")
+FIELDS = ("subcommand", "outcome", "place", "ms", "status", "outbox_id", "version", "event")
 
 
 class JsonFormatter(logging.Formatter):

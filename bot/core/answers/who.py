@@ -12,7 +12,7 @@ from datetime import date
 
 from bot.core import markup
 from bot.core.matching.directory import Directory
-from bot.core.matching.matcher import Candidate, Match
+from bot.core.matching.match import Candidate, Match
 from bot.core.registry.catalog import Incubator, Startup
 from bot.core.registry.model import Assignment, Registry
 from bot.core.registry.schema import Animator, Topic

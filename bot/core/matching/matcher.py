@@ -14,21 +14,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from bot.core.matching.candidates import CandidateIndex
+from bot.core.matching.match import (
+    CONFIDENT,
+    SUGGESTION,
+    Candidate,
+    KeyKind,
+    Match,
+    decide,
+    decide_exact,
+)
 from bot.core.matching.names import FILLER, Entity, Names, content_of, initials, upper_words
 from bot.core.text import clean, compact, fold
 
-Status = Literal["found", "ambiguous", "unknown", "empty"]
-
-CONFIDENT = 88.0  # a fuzzy score this high, and clearly ahead, is an answer
-MARGIN = 4.0  # how far ahead of the next entity the best one must be
-PLAUSIBLE = 72.0  # at or above: offered as a choice
-SUGGESTION = 55.0  # at or above: named as a close name when nothing matches
 MAX_QUERY = 200
 PREFIX = 5  # longest word beginning indexed for partial words
 PARTIAL_POOL = 64  # names checked in full for partial words
@@ -37,26 +39,7 @@ PARTIAL_POOL = 64  # names checked in full for partial words
 # reduced to meet (full, without filler words, without spaces), and which
 # kind of key met (a current name beats an id, which beats a former id).
 _FORM_PENALTY = (0.0, 1.0, 2.0, 2.0)
-KeyKind = Literal["name", "alias", "id", "former"]
 _KEY_PENALTY = {"name": 0.0, "alias": 0.0, "id": 0.5, "former": 1.0}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    entity: Entity
-    score: float
-    matched: str  # the name, id, former id, alias or acronym that matched
-    kind: KeyKind | Literal["acronym"] = "name"
-
-
-@dataclass(frozen=True)
-class Match:
-    status: Status
-    candidates: tuple[Candidate, ...] = ()
-
-    @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
 
 
 @dataclass(frozen=True)
@@ -136,11 +119,11 @@ class Matcher:
             return Match("empty")
         exact = self._exact(folded)
         if exact:
-            return _decide_exact(exact)
+            return decide_exact(exact)
         acronym = self._acronym(text, content)
         if acronym:
-            return _decide_exact(acronym)
-        return _decide(self._fuzzy(folded, content))
+            return decide_exact(acronym)
+        return decide(self._fuzzy(folded, content))
 
     def _exact(self, folded: str) -> list[Candidate]:
         scored: list[tuple[int, float]] = []
@@ -250,27 +233,6 @@ class Matcher:
 def sorted_words(text: str) -> str:
     """Words in order, so that a plain ratio ignores word order (token_sort_ratio, precomputed)."""
     return " ".join(sorted(text.split()))
-
-
-def _decide_exact(ranked: list[Candidate]) -> Match:
-    top = ranked[0]
-    tied = [c for c in ranked if c.score >= top.score]
-    if len(tied) == 1:
-        return Match("found", (top,))
-    return Match("ambiguous", tuple(ranked[:8]))
-
-
-def _decide(ranked: list[Candidate]) -> Match:
-    if not ranked:
-        return Match("unknown")
-    top = ranked[0]
-    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if top.score >= CONFIDENT and top.score - runner_up >= MARGIN:
-        return Match("found", (top,))
-    if top.score >= PLAUSIBLE:
-        close = [c for c in ranked if c.score >= max(PLAUSIBLE, top.score - 12)]
-        return Match("ambiguous", tuple(close[:5]))
-    return Match("unknown", tuple(ranked[:3]))
 
 
 def _cover(required: list[str], optional: list[str], name_words: list[str]) -> list[str]:
