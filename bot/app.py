@@ -33,11 +33,10 @@ from bot.store.requests import SqlStore
 
 @dataclass
 class Service:
+    """What `serve` runs (`app`), and its store, to close."""
+
     app: ASGIApp
-    holder: RegistryHolder
     store: SqlStore
-    outbox: SqlOutbox
-    worker: Worker | None
 
 
 def open_store(settings: Settings) -> tuple[SqlStore, SqlOutbox]:
@@ -137,6 +136,4 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
         outbox_counts=outbox.counts,
         metrics=metrics,
     )
-    return Service(
-        fast_path(app, commands, limit=settings.max_body_bytes), holder, store, outbox, worker
-    )
+    return Service(fast_path(app, commands, limit=settings.max_body_bytes), store)

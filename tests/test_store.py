@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from bot.core.messages import Message, Recipient
-from bot.core.people import PLATFORMS, Account
+from bot.core.people import Account, Platform
 from bot.core.ports import Post
 from bot.core.requests.lifecycle import claimed
 from bot.core.requests.model import Request
@@ -79,7 +79,7 @@ def messages(request: Request) -> list[Message]:
     ]
 
 
-ALL = PLATFORMS
+ALL: tuple[Platform, ...] = ("mattermost", "matrix")
 
 
 def test_migrations_create_the_schema_and_run_twice(engine: Engine) -> None:

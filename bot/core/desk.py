@@ -35,7 +35,6 @@ class Submitted:
 class Outcome:
     """What an action did: `text` for the person who acted, `request` as it is now."""
 
-    done: bool
     text: str
     request: Request | None = None
 
@@ -59,11 +58,15 @@ def assignee_message(
     registry: Registry, request: Request, *, kind: Kind, animator_id: str
 ) -> Message:
     """A co-animator's copy of the request (new, or an update of the one sent), as the request
-    stands now. Someone who no longer has the request gets it without buttons."""
+    stands now. Only who may act on it gets buttons: the person who claimed it, else each
+    assignee."""
     text = say.to_animator(registry, request)
     if request.status != "open" or request.claimed_by:
         text += "\n" + say.status_line(registry, request)
-    keeps = animator_id in request.assignees or animator_id == request.claimed_by
+    if request.claimed_by:
+        keeps = animator_id == request.claimed_by
+    else:
+        keeps = animator_id in request.assignees
     return Message(
         kind,
         platform_of(registry, request, animator_id),
@@ -172,10 +175,10 @@ class Desk:
         registry = directory.registry
         before = self.store.get(request_id)
         if before is None:
-            return Outcome(False, "Je ne trouve pas cette demande.")
+            return Outcome("Je ne trouve pas cette demande.")
         refusal = allowed(before, action, animator_id)
         if refusal:
-            return Outcome(False, say.refusal(registry, before, refusal), before)
+            return Outcome(say.refusal(registry, before, refusal), before)
         now = self.clock.now()
         if action == "claim":
             after = claimed(before, animator_id, now)
@@ -184,7 +187,7 @@ class Desk:
         elif target is not None and target in registry.animators and target not in before.assignees:
             after = reassigned(before, target)
         else:
-            return Outcome(False, "Choisis une autre personne de l'équipe d'animation.", before)
+            return Outcome("Choisis une autre personne de l'équipe d'animation.", before)
         messages = self._follow_up(registry, before, after, actor=animator_id)
         if not self.store.replace(before, after, messages=messages, now=now):
             current = self.store.get(request_id) or before
@@ -194,9 +197,9 @@ class Desk:
                 if why
                 else "Quelqu'un a agi en même temps : réessaie."
             )
-            return Outcome(False, text, current)
+            return Outcome(text, current)
         self.observer(after, action)
-        return Outcome(True, _done(registry, after, action), after)
+        return Outcome(_done(registry, after, action), after)
 
     def _follow_up(
         self, registry: Registry, before: Request, after: Request, *, actor: str

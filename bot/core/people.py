@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 Platform = Literal["mattermost", "matrix"]
-PLATFORMS: tuple[Platform, ...] = ("mattermost", "matrix")
 PLATFORM_NAMES: dict[str, str] = {"mattermost": "Mattermost", "matrix": "Tchap"}
 
 

@@ -20,7 +20,6 @@ class InstallError(Exception):
 @dataclass(frozen=True)
 class Installed:
     created: bool
-    command_id: str
     token: str
 
 
@@ -46,11 +45,9 @@ def install(client: MattermostClient, *, team: str, public_url: str) -> Installe
         body = command_body(team_id, public_url)
         if existing is None:
             created = client.request("post", "/commands", body)
-            return Installed(True, str(created["id"]), str(created.get("token", "")))
+            return Installed(True, str(created.get("token", "")))
         updated = client.request("put", f"/commands/{existing['id']}", {**existing, **body})
-        return Installed(
-            False, str(updated["id"]), str(updated.get("token") or existing.get("token", ""))
-        )
+        return Installed(False, str(updated.get("token") or existing.get("token", "")))
     except DeliveryError as error:
         raise InstallError(explain(error, team=team)) from None
 

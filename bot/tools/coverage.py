@@ -46,7 +46,7 @@ def coverage(registry: Registry, *, today: date) -> Coverage:
             people[person].topics.append(topic.name)
     uncovered = []
     for startup in registry.catalog.startups.values():
-        if startup.phase not in ACTIVE_PHASES:
+        if not startup.active:
             continue
         assignment = registry.for_startup(startup)
         if not assignment.animators:

@@ -43,12 +43,10 @@ class Startup(BaseModel):
     name: str
     incubator: str
     phase: str
-    phase_start: str | None = None
     mission: str = ""
     other_incubators: tuple[str, ...] = ()
     former_ids: tuple[str, ...] = ()
     former_names: tuple[str, ...] = ()
-    website: str | None = None
 
     @property
     def url(self) -> str:
@@ -70,7 +68,6 @@ class Incubator(BaseModel):
     name: str
     owner: str | None = None
     owner_acronym: str | None = None
-    hidden: bool = False
 
     @property
     def url(self) -> str:

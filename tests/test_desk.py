@@ -1,0 +1,159 @@
+"""The request desk on the memory store: who is told what, on which platform; actions and
+their follow-ups; each person's list."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from bot.core.desk import Desk
+from bot.core.matching.directory import Directory
+from bot.core.matching.names import Entity
+from bot.core.messages import Message, Recipient
+from bot.core.people import Account
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.model import build_registry
+from bot.core.requests.model import Draft
+from bot.mattermost.render import MattermostRenderer
+from tests.fakes import FakeClock, MemoryRequestStore
+from tests.registries import TODAY, edit
+
+ALICE = Account("mattermost", "u-alice", "alice")
+ZOE = Account("matrix", "@zoe:agent.tchap.gouv.fr", "@zoe:agent.tchap.gouv.fr")
+TCHAP_ONLY = {17: '    tchap: "@dominique:agent.tchap.gouv.fr"'}  # Dominique: on Tchap only
+ANCT_TEAM = Entity("incubator", "anct", "L'Incubateur des Territoires (ANCT)")
+AT_TEAM = Entity("startup", "aides-territoires", "Aides-territoires")
+
+
+def directory(catalog: Catalog, changes: Mapping[int, str | None] | None = None) -> Directory:
+    registry = build_registry(edit(changes or {}), catalog=catalog, today=TODAY, path=Path("t"))
+    return Directory.of(registry)
+
+
+@pytest.fixture
+def store() -> MemoryRequestStore:
+    return MemoryRequestStore()
+
+
+@pytest.fixture
+def desk(store: MemoryRequestStore, clock: FakeClock) -> Desk:
+    events: list[str] = []
+    return Desk(
+        store, clock, triage={"mattermost": "triage"}, observer=lambda r, e: events.append(e)
+    )
+
+
+def ask(desk: Desk, directory: Directory, who: Account, team: Entity, nonce: str = "n") -> int:
+    draft = Draft(
+        directory.registry.categories["convention"], who, nonce, team=team, subject="Objet"
+    )
+    return desk.submit(directory, draft).request.id
+
+
+def sent(store: MemoryRequestStore) -> list[tuple[str, str, Recipient]]:
+    return [(m.kind, m.platform, m.to) for m in store.outbox.messages()]
+
+
+def shown(directory: Directory, message: Message) -> str:
+    return MattermostRenderer(lambda: directory.registry).text(message.text)
+
+
+def test_everyone_is_told_where_they_are(
+    desk: Desk, store: MemoryRequestStore, catalog: Catalog
+) -> None:
+    here = directory(catalog)
+    ask(desk, here, ALICE, AT_TEAM)
+    assert sent(store) == [
+        ("send", "mattermost", Recipient("animator", "camille")),
+        ("send", "mattermost", Recipient("user_id", "u-alice")),
+        ("send", "mattermost", Recipient("channel", "triage")),
+    ]
+
+
+def test_a_coanimator_without_an_account_here_is_told_on_the_other_platform(
+    desk: Desk, store: MemoryRequestStore, catalog: Catalog
+) -> None:
+    here = directory(catalog, TCHAP_ONLY)
+    ask(desk, here, ALICE, ANCT_TEAM)
+    messages = store.outbox.messages()
+    assert (messages[0].platform, messages[0].to) == ("matrix", Recipient("animator", "dominique"))
+    confirmation = shown(here, messages[1])
+    assert (messages[1].platform, messages[1].to) == ("mattermost", Recipient("user_id", "u-alice"))
+    assert "Dominique Exemple (Tchap) n'a pas de compte Mattermost dans le registre" in confirmation
+    assert "le message lui est envoyé sur Tchap." in confirmation
+
+
+def test_a_requester_on_tchap_is_answered_on_tchap(
+    desk: Desk, store: MemoryRequestStore, catalog: Catalog
+) -> None:
+    here = directory(catalog, TCHAP_ONLY)
+    ask(desk, here, ZOE, ANCT_TEAM)
+    assert sent(store)[:2] == [
+        ("send", "matrix", Recipient("animator", "dominique")),
+        ("send", "matrix", Recipient("user_id", ZOE.id)),
+    ]
+    assert "n'a pas de compte" not in store.outbox.messages()[1].text
+
+
+def test_offline_requesters_are_addressed_by_name(
+    desk: Desk, store: MemoryRequestStore, catalog: Catalog
+) -> None:
+    ask(desk, directory(catalog), Account("mattermost", "", "alice"), AT_TEAM)
+    assert sent(store)[1] == ("send", "mattermost", Recipient("username", "alice"))
+
+
+def test_a_claim_updates_the_other_copies_and_tells_the_requester(
+    desk: Desk, store: MemoryRequestStore, catalog: Catalog
+) -> None:
+    here = directory(catalog, {20: "    referents: [camille, dominique]"})
+    number = ask(desk, here, ALICE, AT_TEAM)
+    before = len(store.outbox.rows)
+    outcome = desk.act(here, number, "claim", "dominique")
+    assert outcome.text.startswith(f"C'est noté : tu t'occupes de la demande n° {number}")
+    follow_up = store.outbox.messages()[before:]
+    assert [(m.kind, m.to) for m in follow_up] == [
+        ("update", Recipient("animator", "camille")),
+        ("send", Recipient("user_id", "u-alice")),
+    ]
+    assert follow_up[0].buttons == ()  # camille no longer has it to act on
+    assert shown(here, follow_up[1]).startswith("👋 @dominique.exemple a pris en charge")
+
+
+def test_reassigning_sends_the_new_copy_and_strips_the_old(
+    desk: Desk, store: MemoryRequestStore, catalog: Catalog
+) -> None:
+    here = directory(catalog)
+    number = ask(desk, here, ALICE, AT_TEAM)
+    before = len(store.outbox.rows)
+    assert desk.act(here, number, "reassign", "camille", target="camille").text == (
+        "Choisis une autre personne de l'équipe d'animation."
+    )
+    desk.act(here, number, "reassign", "camille", target="dominique")
+    follow_up = store.outbox.messages()[before:]
+    assert [(m.kind, m.to, m.buttons) for m in follow_up[:1]] == [
+        ("send", Recipient("animator", "dominique"), ("claim", "reassign", "close"))
+    ]
+    assert shown(here, follow_up[-1]).endswith("est maintenant suivie par @dominique.exemple.")
+
+
+def test_the_same_nonce_is_one_request_and_one_opening(
+    store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
+) -> None:
+    events: list[str] = []
+    desk = Desk(store, clock, observer=lambda request, event: events.append(event))
+    here = directory(catalog)
+    assert ask(desk, here, ALICE, AT_TEAM, "same") == ask(desk, here, ALICE, AT_TEAM, "same")
+    assert events == ["opened"]
+    assert len(store.outbox.rows) == 2  # no triage configured: the copy and the confirmation
+
+
+def test_a_coanimator_is_recognised_on_either_platform(desk: Desk, catalog: Catalog) -> None:
+    here = directory(catalog, TCHAP_ONLY)
+    ask(desk, here, ALICE, ANCT_TEAM)
+    on_tchap = Account("matrix", "@dominique:agent.tchap.gouv.fr", "@dominique:agent.tchap.gouv.fr")
+    assert "Les demandes qui te sont adressées" in desk.listing(here, on_tchap)
+    impostor = Account("mattermost", "u-x", "dominique")  # not her Mattermost name
+    assert "Les demandes qui te sont adressées" not in desk.listing(here, impostor)
+    assert "**Tes demandes**" in desk.listing(here, ALICE)
