@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from bot.core.messages import Message
 from bot.core.people import Account, Platform
 from bot.core.ports import DeliveryError, OutboxItem, Post
+from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
 
 

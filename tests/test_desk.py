@@ -11,10 +11,11 @@ import pytest
 from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
 from bot.core.matching.names import Entity
-from bot.core.messages import Message, Recipient
 from bot.core.people import Account
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import build_registry
+from bot.core.requests.lifecycle import RoutingError
+from bot.core.requests.messages import Message, Recipient
 from bot.core.requests.model import Draft
 from bot.mattermost.render import MattermostRenderer
 from tests.fakes import FakeClock, MemoryRequestStore
@@ -39,10 +40,7 @@ def store() -> MemoryRequestStore:
 
 @pytest.fixture
 def desk(store: MemoryRequestStore, clock: FakeClock) -> Desk:
-    events: list[str] = []
-    return Desk(
-        store, clock, triage={"mattermost": "triage"}, observer=lambda r, e: events.append(e)
-    )
+    return Desk(store, clock, platforms=("mattermost", "matrix"), triage={"mattermost": "triage"})
 
 
 def ask(desk: Desk, directory: Directory, who: Account, team: Entity, nonce: str = "n") -> int:
@@ -83,6 +81,32 @@ def test_a_coanimator_without_an_account_here_is_told_on_the_other_platform(
     assert (messages[1].platform, messages[1].to) == ("mattermost", Recipient("user_id", "u-alice"))
     assert "Dominique Exemple (Tchap) n'a pas de compte Mattermost dans le registre" in confirmation
     assert "le message lui est envoyé sur Tchap." in confirmation
+
+
+def test_nobody_the_bot_cannot_reach_gets_a_request(
+    store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
+) -> None:
+    mattermost_only = Desk(store, clock)
+    with pytest.raises(RoutingError) as refused:
+        ask(mattermost_only, directory(catalog, TCHAP_ONLY), ALICE, ANCT_TEAM)
+    assert str(refused.value) == (
+        "Je ne peux pas joindre Dominique Exemple : pas de compte Mattermost dans le registre. "
+        "Choisis une autre personne, ou écris à l'équipe d'animation (dinum@beta.gouv.fr)."
+    )
+    assert store.requests == {}
+
+
+def test_only_reachable_people_are_offered_for_a_reassignment(
+    store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
+) -> None:
+    here = directory(catalog, TCHAP_ONLY)
+    mattermost_only = Desk(store, clock)
+    number = ask(mattermost_only, here, ALICE, AT_TEAM)
+    assert store.outbox.messages()[0].choices == ()  # Dominique is on Tchap only
+    outcome = mattermost_only.act(here, number, "reassign", "camille", target="dominique")
+    assert outcome.text == "Choisis une autre personne de l'équipe d'animation."
+    request = store.get(number)
+    assert request is not None and request.assignees == ("camille",)
 
 
 def test_a_requester_on_tchap_is_answered_on_tchap(
@@ -142,7 +166,7 @@ def test_the_same_nonce_is_one_request_and_one_opening(
     store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
 ) -> None:
     events: list[str] = []
-    desk = Desk(store, clock, observer=lambda request, event: events.append(event))
+    desk = Desk(store, clock, observer=lambda request, event: events.append(event))  # no triage
     here = directory(catalog)
     assert ask(desk, here, ALICE, AT_TEAM, "same") == ask(desk, here, ALICE, AT_TEAM, "same")
     assert events == ["opened"]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.core.matching.names import Entity
-from bot.core.people import Account
+from bot.core.people import Account, Platform
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import Registry, build_registry
 from bot.core.requests.lifecycle import (
@@ -27,6 +27,7 @@ from tests.registries import BASE, edit
 TODAY = date(2026, 11, 29)
 NOW = datetime(2026, 11, 29, 10, tzinfo=UTC)
 ALICE = Account("mattermost", "u", "alice")
+MATTERMOST: tuple[Platform, ...] = ("mattermost",)
 AWAY = {13: "    mattermost: camille.exemple\n    absent_until: 2026-12-15"}
 
 
@@ -47,7 +48,7 @@ def draft(registry: Registry, category: str, **fields: Any) -> Draft:
 def test_team_category_goes_to_the_team_referent(catalog: Catalog) -> None:
     reg = registry(catalog)
     team = Entity("startup", "aides-territoires", "Aides-territoires")
-    routing = route(reg, draft(reg, "convention", team=team), today=TODAY)
+    routing = route(reg, draft(reg, "convention", team=team), today=TODAY, platforms=MATTERMOST)
     assert [a.id for a in routing.assignees] == ["camille"]
     assert routing.reason == "référente ou référent de l'équipe"
 
@@ -60,7 +61,10 @@ def test_team_through_incubator(catalog: Catalog) -> None:
         if s.incubator == "anct" and s.id != "aides-territoires"
     )
     routing = route(
-        reg, draft(reg, "convention", team=Entity("startup", startup.id, startup.name)), today=TODAY
+        reg,
+        draft(reg, "convention", team=Entity("startup", startup.id, startup.name)),
+        today=TODAY,
+        platforms=MATTERMOST,
     )
     assert [a.id for a in routing.assignees] == ["dominique"]
     assert routing.reason.startswith(
@@ -71,7 +75,10 @@ def test_team_through_incubator(catalog: Catalog) -> None:
 def test_absent_referent_is_replaced_and_it_is_said(catalog: Catalog) -> None:
     reg = registry(catalog, AWAY)
     routing = route(
-        reg, draft(reg, "convention", team=Entity("startup", "aides-territoires", "A")), today=TODAY
+        reg,
+        draft(reg, "convention", team=Entity("startup", "aides-territoires", "A")),
+        today=TODAY,
+        platforms=MATTERMOST,
     )
     assert [a.id for a in routing.assignees] == ["dominique"]
     assert [(a.id, b.id) for a, b in routing.replaced] == [("camille", "dominique")]
@@ -80,7 +87,10 @@ def test_absent_referent_is_replaced_and_it_is_said(catalog: Catalog) -> None:
 def test_confidential_goes_to_the_chosen_person_even_when_away(catalog: Catalog) -> None:
     reg = registry(catalog, AWAY)
     routing = route(
-        reg, draft(reg, "mal-etre", chosen="camille", contact_method="tchap"), today=TODAY
+        reg,
+        draft(reg, "mal-etre", chosen="camille", contact_method="tchap"),
+        today=TODAY,
+        platforms=MATTERMOST,
     )
     assert [a.id for a in routing.assignees] == ["camille"]
     assert routing.replaced == ()
@@ -89,12 +99,15 @@ def test_confidential_goes_to_the_chosen_person_even_when_away(catalog: Catalog)
 def test_no_team_or_no_choice_is_a_routing_error(catalog: Catalog) -> None:
     reg = registry(catalog)
     with pytest.raises(RoutingError):
-        route(reg, draft(reg, "convention"), today=TODAY)
+        route(reg, draft(reg, "convention"), today=TODAY, platforms=MATTERMOST)
     with pytest.raises(RoutingError):
-        route(reg, draft(reg, "mal-etre", chosen="nobody"), today=TODAY)
+        route(reg, draft(reg, "mal-etre", chosen="nobody"), today=TODAY, platforms=MATTERMOST)
     with pytest.raises(RoutingError, match="Personne n'est encore désigné"):
         route(
-            reg, draft(reg, "convention", team=Entity("startup", "domifa", "DomiFa")), today=TODAY
+            reg,
+            draft(reg, "convention", team=Entity("startup", "domifa", "DomiFa")),
+            today=TODAY,
+            platforms=MATTERMOST,
         )
 
 

@@ -12,9 +12,9 @@ import pytest
 from alembic import command
 from sqlalchemy import JSON, ColumnClause, Engine, column, insert, inspect, select, table
 
-from bot.core.messages import Recipient
 from bot.core.people import Account
 from bot.core.ports import Post
+from bot.core.requests.messages import Recipient
 from bot.store.engine import _alembic, migrate, schema_revisions
 from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore

@@ -10,8 +10,8 @@ import pytest
 from bot.core.commands import Invocation, respond
 from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
-from bot.core.messages import Recipient
 from bot.core.people import Account
+from bot.core.requests.messages import Recipient
 from bot.core.requests.texts import age
 from bot.mattermost.render import MattermostRenderer
 from tests.fakes import FakeClock, MemoryRequestStore

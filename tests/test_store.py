@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, inspect
 
-from bot.core.messages import Message, Recipient
 from bot.core.people import Account, Platform
 from bot.core.ports import Post
 from bot.core.requests.lifecycle import claimed
+from bot.core.requests.messages import Message, Recipient
 from bot.core.requests.model import Request
 from bot.store.engine import migrate
 from bot.store.outbox import SqlOutbox

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.core.messages import Message, Recipient
 from bot.core.people import Platform
 from bot.core.ports import DeliveryError
+from bot.core.requests.messages import Message, Recipient
 from bot.service.worker import Worker
 from tests.fakes import FakeClock, MemoryOutbox, RecordingNotifier
 

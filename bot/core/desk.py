@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from bot.core import markup
 from bot.core.clock import Clock
 from bot.core.matching.directory import Directory
-from bot.core.messages import Kind, Message, Recipient
 from bot.core.people import Account, Platform
 from bot.core.ports import RequestStore
 from bot.core.registry.model import Registry
@@ -22,7 +21,9 @@ from bot.core.requests.lifecycle import (
     reassigned,
     route,
 )
+from bot.core.requests.messages import Kind, Message, Recipient
 from bot.core.requests.model import Action, Draft, Request
+from bot.core.requests.outgoing import copy_for, reassign_choices, to_requester
 
 
 @dataclass(frozen=True)
@@ -39,62 +40,6 @@ class Outcome:
     request: Request | None = None
 
 
-def buttons(request: Request) -> tuple[Action, ...]:
-    if request.status == "closed":
-        return ()
-    first: tuple[Action, ...] = () if request.status == "claimed" else ("claim",)
-    middle: tuple[Action, ...] = () if request.confidential else ("reassign",)
-    return (*first, *middle, "close")
-
-
-def platform_of(registry: Registry, request: Request, animator_id: str) -> Platform:
-    """Where this co-animator is told about the request (`Registry.reach`)."""
-    animator = registry.animators.get(animator_id)
-    origin = request.requester.platform
-    return origin if animator is None else registry.reach(animator, origin)
-
-
-def assignee_message(
-    registry: Registry, request: Request, *, kind: Kind, animator_id: str
-) -> Message:
-    """A co-animator's copy of the request (new, or an update of the one sent), as the request
-    stands now. Only who may act on it gets buttons: the person who claimed it, else each
-    assignee."""
-    text = say.to_animator(registry, request)
-    if request.status != "open" or request.claimed_by:
-        text += "\n" + say.status_line(registry, request)
-    if request.claimed_by:
-        keeps = animator_id == request.claimed_by
-    else:
-        keeps = animator_id in request.assignees
-    return Message(
-        kind,
-        platform_of(registry, request, animator_id),
-        Recipient("animator", animator_id),
-        text,
-        request_id=request.id,
-        buttons=buttons(request) if keeps else (),
-        choices=reassign_choices(registry, request),
-        confidential=request.confidential,
-    )
-
-
-def reassign_choices(registry: Registry, request: Request) -> tuple[tuple[str, str], ...]:
-    """The other co-animators, for « Réaffecter à… »; none for a confidential request."""
-    if request.confidential:
-        return ()
-    return tuple(
-        (a.id, a.name) for a in registry.animators.values() if a.id not in request.assignees
-    )
-
-
-def to_requester(request: Request, text: str) -> Message:
-    """A message to the requester, in their conversation with the bot."""
-    who = request.requester
-    to = Recipient("user_id", who.id) if who.id else Recipient("username", who.name)
-    return Message("send", who.platform, to, text, request_id=request.id)
-
-
 Observer = Callable[[Request, str], None]  # (request, "opened" | "claim" | "close" | "reassign")
 
 
@@ -104,18 +49,28 @@ def _unobserved(request: Request, event: str) -> None:
 
 @dataclass
 class Desk:
-    """`triage`: per platform, the channel where each non-confidential request is announced."""
+    """`platforms`: where the bot can write to people. `triage`: per platform, the channel
+    where each non-confidential request is announced."""
 
     store: RequestStore
     clock: Clock
+    platforms: tuple[Platform, ...] = ("mattermost",)
     triage: Mapping[Platform, str] = field(default_factory=dict)
     observer: Observer = _unobserved
+
+    def copy_for(
+        self, registry: Registry, request: Request, animator_id: str, kind: Kind
+    ) -> Message:
+        """A co-animator's copy of the request, as it stands (`outgoing.copy_for`)."""
+        return copy_for(
+            registry, request, animator_id=animator_id, kind=kind, platforms=self.platforms
+        )
 
     def submit(self, directory: Directory, draft: Draft) -> Submitted:
         """Store the request and every message about it at once. Raises `RoutingError`."""
         registry = directory.registry
         today = self.clock.today()
-        routing = route(registry, draft, today=today)
+        routing = route(registry, draft, today=today, platforms=self.platforms)
         request = Request(
             id=0,
             category_id=draft.category.id,
@@ -145,8 +100,7 @@ class Desk:
         self, registry: Registry, request: Request, routing: Routing
     ) -> list[Message]:
         messages = [
-            assignee_message(registry, request, kind="send", animator_id=a)
-            for a in request.assignees
+            self.copy_for(registry, request, animator_id=a, kind="send") for a in request.assignees
         ]
         confirmation = say.confirmation(registry, request, routing, today=self.clock.today())
         messages.append(to_requester(request, confirmation))
@@ -184,7 +138,9 @@ class Desk:
             after = claimed(before, animator_id, now)
         elif action == "close":
             after = closed(before, animator_id, now)
-        elif target is not None and target in registry.animators and target not in before.assignees:
+        elif target is not None and target in dict(
+            reassign_choices(registry, before, self.platforms)
+        ):
             after = reassigned(before, target)
         else:
             return Outcome("Choisis une autre personne de l'équipe d'animation.", before)
@@ -207,14 +163,13 @@ class Desk:
         """The other assignees' copies updated, new assignees told, the requester told. The
         actor's own copy is updated by the platform, in its answer to the action."""
         messages = [
-            assignee_message(registry, after, kind="update", animator_id=a)
+            self.copy_for(registry, after, animator_id=a, kind="update")
             for a in before.assignees
             if a != actor
         ]
         if after.assignees != before.assignees:
             messages += [
-                assignee_message(registry, after, kind="send", animator_id=a)
-                for a in after.assignees
+                self.copy_for(registry, after, animator_id=a, kind="send") for a in after.assignees
             ]
         messages.append(to_requester(after, say.to_requester(registry, after)))
         return messages

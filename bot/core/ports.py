@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bot.core.messages import Message
 from bot.core.people import Account, Platform
+from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
 
 

@@ -1,4 +1,4 @@
-"""Signed, expiring tokens for dialog `state` and button `context`.
+"""Signed, expiring tokens, for what a platform hands back to the bot unsigned.
 
 A platform that adds no signature to what comes back to the bot (Mattermost's
 dialog submissions and button clicks, whose `state` and `context` travel

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.core.messages import Message
 from bot.core.people import Account
 from bot.core.registry.schema import Category
+from bot.core.requests.messages import Message
 from bot.mattermost.payloads import action_buttons, category_buttons
 from bot.mattermost.tokens import Tokens
 

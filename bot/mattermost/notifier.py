@@ -3,8 +3,8 @@ update of a co-animator's copy of a request."""
 
 from __future__ import annotations
 
-from bot.core.messages import Message, Recipient
 from bot.core.ports import DeliveryError, Post, PostBook
+from bot.core.requests.messages import Message, Recipient
 from bot.mattermost.buttons import Buttons
 from bot.mattermost.client import MattermostClient
 from bot.mattermost.render import MattermostRenderer

@@ -18,14 +18,14 @@ from typing import Literal
 
 from bot.core.clock import Clock
 from bot.core.commands import STORE_SUBCOMMANDS, Invocation, canonical, respond
-from bot.core.desk import Desk, assignee_message
+from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
-from bot.core.messages import Message
 from bot.core.people import Account, Platform
 from bot.core.ports import Accounts, DeliveryError, PostBook
 from bot.core.reply import Reply
 from bot.core.requests.forms import read_submission
 from bot.core.requests.lifecycle import RoutingError
+from bot.core.requests.messages import Message
 from bot.core.requests.model import Action
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
@@ -195,8 +195,8 @@ class Inbound:
         self.wake()
         copy = None
         if outcome.request is not None:
-            copy = assignee_message(
-                directory.registry, outcome.request, kind="update", animator_id=click.animator_id
+            copy = self.desk.copy_for(
+                directory.registry, outcome.request, animator_id=click.animator_id, kind="update"
             )
         return Acted(outcome.text, copy)
 

@@ -73,7 +73,7 @@ class Metrics:
             self.registry.register(_OutboxCollector(outbox_counts))
 
     def command(self, subcommand: str, outcome: str, seconds: float) -> None:
-        """`subcommand` is a handler's name or `autre` (`commands.canonical`)."""
+        """`subcommand` is a name of `commands.SUBCOMMANDS`, or `autre` (`commands.canonical`)."""
         self.commands.labels(subcommand=subcommand, outcome=outcome).inc()
         self.latency.observe(seconds)
 

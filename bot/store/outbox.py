@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select, update
 
-from bot.core.messages import Message
 from bot.core.people import Platform
 from bot.core.ports import OutboxItem
+from bot.core.requests.messages import Message
 from bot.store.tables import outbox
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.messages import Message
 from bot.core.people import Account
 from bot.core.ports import Post
+from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
 from bot.store.tables import outbox, posts, requests
 

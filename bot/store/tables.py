@@ -1,4 +1,4 @@
-"""The database schema (SQLAlchemy Core). Alembic migrations in `bot/migrations` create it."""
+"""The database schema (SQLAlchemy Core). Alembic migrations in `bot/store/migrations` create it."""
 
 from __future__ import annotations
 

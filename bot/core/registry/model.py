@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
-from bot.core.people import Account, Platform, other
+from bot.core.people import Account, Platform
 from bot.core.registry.catalog import Catalog, Incubator, Startup, load_catalog
 from bot.core.registry.schema import (
     Animator,
@@ -99,11 +99,6 @@ class Registry:
     def animator_of(self, account: Account) -> Animator | None:
         """The co-animator behind a chat account, recognised by the registry's field for it."""
         return self.by_account.get((account.platform, account.name))
-
-    def reach(self, animator: Animator, platform: Platform) -> Platform:
-        """Where to write to `animator` about something that came from `platform`: there when
-        the registry has their account there, else on the other platform."""
-        return platform if animator.handle(platform) is not None else other(platform)
 
     def _people(self, ids: Sequence[str]) -> tuple[Animator, ...]:
         return tuple(self.animators[i] for i in ids)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
 from bot.core.matching.names import Entity
+from bot.core.people import PLATFORM_NAMES, Platform, other
 from bot.core.registry.model import Registry
 from bot.core.registry.schema import Animator
 from bot.core.requests.model import Action, Draft, Request
@@ -14,16 +16,49 @@ from bot.core.requests.model import Action, Draft, Request
 
 @dataclass(frozen=True)
 class Routing:
+    """Who gets a request, why (in French), who stands in for whom, and on which platform
+    each assignee is told (by registry id)."""
+
     assignees: tuple[Animator, ...]
-    reason: str  # why these people, in French
+    reason: str
     replaced: tuple[tuple[Animator, Animator], ...] = ()  # (away, stand-in)
+    platforms: Mapping[str, Platform] = field(default_factory=dict)
 
 
 class RoutingError(Exception):
     """No one can take this request; the message says what to do, in French."""
 
 
-def route(registry: Registry, draft: Draft, *, today: date) -> Routing:
+def reach(animator: Animator, origin: Platform, platforms: Collection[Platform]) -> Platform | None:
+    """Where to write to a co-animator about a request that came from `origin`: there when
+    the registry gives their account there, else on the other platform; only platforms the
+    bot serves (`platforms`). None: the bot cannot reach them."""
+    for platform in (origin, other(origin)):
+        if platform in platforms and animator.handle(platform) is not None:
+            return platform
+    return None
+
+
+def route(
+    registry: Registry, draft: Draft, *, today: date, platforms: Collection[Platform]
+) -> Routing:
+    """Who gets `draft`, among the people the bot can write to. Raises `RoutingError`."""
+    routing = _route(registry, draft, today=today)
+    origin = draft.requester.platform
+    reached = {a.id: where for a in routing.assignees if (where := reach(a, origin, platforms))}
+    if not reached:
+        names = " et ".join(a.name for a in routing.assignees)
+        served = " ou ".join(sorted(PLATFORM_NAMES[p] for p in platforms))
+        raise RoutingError(
+            f"Je ne peux pas joindre {names} : pas de compte {served} dans le registre. "
+            f"Choisis une autre personne, ou écris à l'équipe d'animation "
+            f"({registry.data.contact.email})."
+        )
+    assignees = tuple(a for a in routing.assignees if a.id in reached)
+    return replace(routing, assignees=assignees, platforms=reached)
+
+
+def _route(registry: Registry, draft: Draft, *, today: date) -> Routing:
     category = draft.category
     if category.routing == "choice":
         chosen = registry.animators.get(draft.chosen or "")

@@ -67,14 +67,14 @@ def away_text(animator: Animator, today: date) -> list[str]:
     ]
 
 
-def elsewhere_text(registry: Registry, request: Request, routing: Routing) -> list[str]:
+def elsewhere_text(request: Request, routing: Routing) -> list[str]:
     """Where the co-animators are told, when it is not the platform the request came from."""
-    platform = request.requester.platform
+    origin = request.requester.platform
     return [
-        f"{markup.mention(a.id)} n'a pas de compte {PLATFORM_NAMES[platform]} dans le registre : "
-        f"le message lui est envoyé sur {PLATFORM_NAMES[registry.reach(a, platform)]}."
+        f"{markup.mention(a.id)} n'a pas de compte {PLATFORM_NAMES[origin]} dans le registre : "
+        f"le message lui est envoyé sur {PLATFORM_NAMES[routing.platforms[a.id]]}."
         for a in routing.assignees
-        if registry.reach(a, platform) != platform
+        if routing.platforms.get(a.id, origin) != origin
     ]
 
 
@@ -94,7 +94,7 @@ def confirmation(registry: Registry, request: Request, routing: Routing, *, toda
             *replaced_text(routing),
             f"Tu recevras un message à chaque étape. Suivi : `{markup.command('mes-demandes')}`",
         ]
-    return "\n".join([*lines, *elsewhere_text(registry, request, routing)])
+    return "\n".join([*lines, *elsewhere_text(request, routing)])
 
 
 def to_animator(registry: Registry, request: Request) -> str:
