@@ -90,7 +90,7 @@ class Inbound:
         self,
         *,
         holder: RegistryHolder,
-        desk: Desk | None,
+        desk: Desk,
         clock: Clock,
         book: PostBook,
         accounts: Mapping[Platform, Accounts],
@@ -155,7 +155,7 @@ class Inbound:
         """A request form sent in. The same `nonce` twice stores one request."""
         directory = self.directory
         category = directory.registry.categories.get(category_id)
-        if category is None or self.desk is None:
+        if category is None:
             return Submitted(error="Ce type de demande n'existe plus : recommence ta demande.")
         draft = read_submission(directory, category, values, requester=who, nonce=nonce)
         if isinstance(draft, dict):
@@ -178,8 +178,6 @@ class Inbound:
             refused = await asyncio.to_thread(self._authorise, click)
             if refused is not None:
                 return Acted(refused=refused)
-            if self.desk is None:
-                return Acted(UNEXPECTED)
             directory = self.directory
             outcome = await asyncio.to_thread(
                 self.desk.act,
