@@ -32,8 +32,8 @@ from bot.store.requests import SqlStore
 
 
 @dataclass
-class Service:
-    """What `serve` runs (`app`), and its store, to close."""
+class Bot:
+    """What `serve` runs (`app`), and the store it writes to."""
 
     app: ASGIApp
     store: SqlStore
@@ -54,10 +54,11 @@ def desk_for(settings: Settings, store: SqlStore, clock: Clock, metrics: Metrics
     triage: dict[Platform, str] = {}
     if settings.triage_channel_id:
         triage["mattermost"] = settings.triage_channel_id
-    return Desk(store, clock, triage=triage, observer=observe)
+    # Mattermost is always served: without its API configured, messages wait in the outbox.
+    return Desk(store, store, clock, ("mattermost",), triage=triage, observer=observe)
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> Service:
+def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
     """Everything `serve` runs. Raises `RegistryError` if the registry is not valid."""
     clock = clock or SystemClock()
     if settings.secret is None:
@@ -98,7 +99,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
             max_delay=settings.retry_max_delay,
             observer=metrics.delivery,
         )
-    service = Inbound(
+    inbound = Inbound(
         holder=holder,
         desk=desk_for(settings, store, clock, metrics),
         clock=clock,
@@ -108,7 +109,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
         wake=worker.wake.set if worker else (lambda: None),
     )
     interactions = Interactions(
-        service=service,
+        service=inbound,
         tokens=tokens,
         buttons=buttons,
         renderer=renderer,
@@ -117,7 +118,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
     )
     commands = SlashCommands(
         tokens=settings.token_values(),
-        service=service,
+        service=inbound,
         renderer=renderer,
         buttons=buttons,
         interactions=interactions,
@@ -136,4 +137,4 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Service:
         outbox_counts=outbox.counts,
         metrics=metrics,
     )
-    return Service(fast_path(app, commands, limit=settings.max_body_bytes), store)
+    return Bot(fast_path(app, commands, limit=settings.max_body_bytes), store)

@@ -50,6 +50,9 @@ class FakeMattermost:
     dialogs: list[dict[str, Any]] = field(default_factory=list)
     failing: int | None = None  # answer every call with this status while set
     refused: Counter[int] = field(default_factory=Counter)  # calls answered so, by status
+    # Past this many posts, each new post is stored, then its answer held until `release`
+    # is set: the bot is left waiting, as when it is killed while Mattermost answers.
+    hold_after: int | None = None
     port: int = 0
     teams: dict[str, str] = field(default_factory=lambda: {"beta": "team" + "0" * 22})
     commands: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -63,6 +66,8 @@ class FakeMattermost:
         self.users[BOT_ID] = "animation-bot"
         self._pending: dict[str, str] = {}
         self._server: ThreadingHTTPServer | None = None
+        self.holding = threading.Event()  # a post's answer is being held
+        self.release = threading.Event()
 
     @property
     def url(self) -> str:
@@ -226,6 +231,15 @@ class _Handler(BaseHTTPRequestHandler):
                 fake.refused[status] += 1
             else:
                 status, payload = fake.handle(method, path, body, query)
+            held = (
+                method == "POST"
+                and path == "/api/v4/posts"
+                and fake.hold_after is not None
+                and len(fake.posts) > fake.hold_after
+            )
+        if held:  # outside the lock: the tests keep reading what arrived
+            fake.holding.set()
+            fake.release.wait(timeout=30)
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")

@@ -33,6 +33,20 @@ class FakeClock:
 
 
 @dataclass
+class FakeAccounts:
+    """The `Accounts` port: the user ids it was given, by username; a refusal for others."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+
+    def user_id(self, username: str) -> str:
+        self.asked.append(username)
+        if username not in self.ids:
+            raise DeliveryError("not found", retryable=False, status=404)
+        return self.ids[username]
+
+
+@dataclass
 class RecordingNotifier:
     """A `Notifier` that records what it delivers, and fails with the errors queued in
     `failures` first."""
@@ -163,7 +177,7 @@ class MemoryRequestStore:
             r
             for r in self.requests.values()
             if (r.requester.platform, r.requester.id) == (requester.platform, requester.id)
-            and (requester.id or r.requester.name == requester.name)
+            and (requester.id or r.requester.handle == requester.handle)
         ]
         return sorted(mine, key=lambda r: -r.id)[:limit]
 

@@ -70,7 +70,7 @@ def world(tmp_path: Path, clock: FakeClock, catalog: Catalog) -> Iterator[World]
     worker = Worker(SqlOutbox(engine), {"mattermost": notifier}, clock)
     service = Inbound(
         holder=holder,
-        desk=Desk(store, clock),
+        desk=Desk(store, store, clock, ("mattermost",)),
         clock=clock,
         book=store,
         accounts={"mattermost": client},

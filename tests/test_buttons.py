@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from bot.core.registry.catalog import Catalog
 from bot.core.signing import Signer
+from bot.mattermost.interactions import CLICK_REFUSED
 from bot.mattermost.tokens import BUTTON_LIFETIME, Tokens
 from tests.fake_mattermost import user_id_for
 from tests.mattermost_world import (
@@ -26,6 +27,8 @@ from tests.mattermost_world import (
     open_and_submit,
 )
 from tests.registries import edit
+
+NOT_FOR_YOU = CLICK_REFUSED["not_for_you"]
 
 
 def test_two_animators_clicking_at_once_one_wins(world: World) -> None:
@@ -67,10 +70,7 @@ def test_wrong_post_or_wrong_person_is_refused(world: World) -> None:
     assert click(world, "camille.exemple", "another-post", actions["claim"])[
         "ephemeral_text"
     ].startswith("Ce message ne vient pas du bot")
-    assert (
-        click(world, "bob", post_id, actions["close"])["ephemeral_text"]
-        == "Ce bouton ne t'est pas destiné."
-    )
+    assert click(world, "bob", post_id, actions["close"])["ephemeral_text"] == NOT_FOR_YOU
 
 
 def test_no_reassign_menu_when_nobody_else_is_there(world: World) -> None:
@@ -131,7 +131,7 @@ def test_the_same_username_on_another_account_is_refused(world: World) -> None:
             }
         )
     )
-    assert answer == {"ephemeral_text": "Ce bouton ne t'est pas destiné."}
+    assert answer == {"ephemeral_text": NOT_FOR_YOU}
 
 
 def test_a_button_of_a_request_reassigned_away_is_refused(world: World) -> None:
@@ -145,7 +145,9 @@ def test_a_button_of_a_request_reassigned_away_is_refused(world: World) -> None:
     assert moved["ephemeral_text"] == "Demande n° 1 réaffectée à @sacha.exemple."
     # Dominique's copy still shows its buttons until the update reaches her.
     answer = click(world, "dominique.exemple", dominique_post, dominique["claim"])
-    assert answer["ephemeral_text"] == "Cette demande ne t'est pas adressée."
+    assert (
+        answer["ephemeral_text"] == "Cette demande ne t'est pas adressée : @sacha.exemple la suit."
+    )
 
 
 def test_buttons_signed_before_the_claims_had_names_still_work(world: World) -> None:
@@ -168,7 +170,7 @@ def test_a_copy_sent_before_recipients_were_recorded_asks_mattermost(world: Worl
     with world.store.engine.begin() as connection:  # as revision 0002 leaves an older copy
         connection.execute(text("UPDATE request_posts SET recipient_id = NULL"))
     refused = click(world, "bob", post_id, actions["claim"])
-    assert refused == {"ephemeral_text": "Ce bouton ne t'est pas destiné."}
+    assert refused == {"ephemeral_text": NOT_FOR_YOU}
     answer = click(world, "camille.exemple", post_id, actions["claim"])
     assert answer["ephemeral_text"].startswith("C'est noté : tu t'occupes de la demande n° 1")
 

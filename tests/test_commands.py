@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.core.commands import NOT_SHARED, Invocation, respond
+from bot.core.commands import NOT_SHARED, Invocation, canonical, respond
 from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
 from bot.core.people import Account
@@ -24,8 +24,11 @@ ALICE = Account("mattermost", "id-alice", "alice")
 def ask(
     directory: Directory, typed: str, *, today: date = TODAY, desk: Desk | None = None
 ) -> Reply:
-    """The reply, as a Mattermost user reads it."""
-    reply = respond(directory, Invocation(typed, ALICE, today, desk=desk))
+    """The reply, as a Mattermost user reads it (a desk of its own unless given one)."""
+    if desk is None:
+        store = MemoryRequestStore()
+        desk = Desk(store, store, FakeClock(), ("mattermost",))
+    reply = respond(directory, Invocation(typed, ALICE, today, desk))
     shown = MattermostRenderer(lambda: directory.registry).text(reply.text)
     assert "\ue000" not in shown  # every placeholder rendered
     return Reply(shown, reply.visibility, reply.data, reply.choices, reply.form, reply.submitted)
@@ -83,7 +86,10 @@ TRANSCRIPT = [
     ("demande cosmonaute", ["Je ne connais pas ce type de demande", "`convention`"]),
     ("demande convention", ["`/animation demande convention <ton équipe> : <ta demande>`"]),
     ("demande je me sens mal", ["`/animation demande mal-etre <personne>", "🔒 Seule la personne"]),
-    ("mes-demandes", ["Le suivi des demandes n'est pas disponible ici"]),
+    (
+        "mes-demandes",
+        ["Tu n'as pas encore fait de demande. Pour en faire une : `/animation demande`"],
+    ),
     ("qui @all", ["« `@\u200ball` »"]),
 ]
 
@@ -126,12 +132,21 @@ def test_what_concerns_a_request_is_never_shared(
     directory: Directory, clock: FakeClock, typed: str
 ) -> None:
     store = MemoryRequestStore()
-    desk = Desk(store, clock)
+    desk = Desk(store, store, clock, ("mattermost",))
     ask(directory, "demande mal-etre sacha tchap", desk=desk)  # a confidential request of hers
     reply = ask(directory, typed, desk=desk)
     assert reply.visibility == "private"
     assert reply.text.startswith(NOT_SHARED)
     assert "--partager" not in reply.text.removeprefix(NOT_SHARED)
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [("--partager mes-demandes", "mesdemandes"), ("qui --partager x", "qui"), ("--partager", "")],
+)
+def test_the_share_flag_hides_no_subcommand(typed: str, named: str) -> None:
+    """Logs, metrics and the choice to run off the event loop read the subcommand."""
+    assert canonical(typed) == named
 
 
 def test_long_text_is_refused_politely(directory: Directory) -> None:

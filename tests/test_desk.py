@@ -40,7 +40,7 @@ def store() -> MemoryRequestStore:
 
 @pytest.fixture
 def desk(store: MemoryRequestStore, clock: FakeClock) -> Desk:
-    return Desk(store, clock, platforms=("mattermost", "matrix"), triage={"mattermost": "triage"})
+    return Desk(store, store, clock, ("mattermost", "matrix"), triage={"mattermost": "triage"})
 
 
 def ask(desk: Desk, directory: Directory, who: Account, team: Entity, nonce: str = "n") -> int:
@@ -79,19 +79,18 @@ def test_a_coanimator_without_an_account_here_is_told_on_the_other_platform(
     assert (messages[0].platform, messages[0].to) == ("matrix", Recipient("animator", "dominique"))
     confirmation = shown(here, messages[1])
     assert (messages[1].platform, messages[1].to) == ("mattermost", Recipient("user_id", "u-alice"))
-    assert "Dominique Exemple (Tchap) n'a pas de compte Mattermost dans le registre" in confirmation
-    assert "le message lui est envoyé sur Tchap." in confirmation
+    assert "\nJe transmets ta demande à Dominique Exemple sur Tchap." in confirmation
 
 
 def test_nobody_the_bot_cannot_reach_gets_a_request(
     store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
 ) -> None:
-    mattermost_only = Desk(store, clock)
+    mattermost_only = Desk(store, store, clock, ("mattermost",))
     with pytest.raises(RoutingError) as refused:
         ask(mattermost_only, directory(catalog, TCHAP_ONLY), ALICE, ANCT_TEAM)
     assert str(refused.value) == (
-        "Je ne peux pas joindre Dominique Exemple : pas de compte Mattermost dans le registre. "
-        "Choisis une autre personne, ou écris à l'équipe d'animation (dinum@beta.gouv.fr)."
+        "Je ne peux pas joindre Dominique Exemple depuis ici : écris à l'équipe d'animation "
+        "(dinum@beta.gouv.fr), elle fera suivre ta demande."
     )
     assert store.requests == {}
 
@@ -100,7 +99,7 @@ def test_only_reachable_people_are_offered_for_a_reassignment(
     store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
 ) -> None:
     here = directory(catalog, TCHAP_ONLY)
-    mattermost_only = Desk(store, clock)
+    mattermost_only = Desk(store, store, clock, ("mattermost",))
     number = ask(mattermost_only, here, ALICE, AT_TEAM)
     assert store.outbox.messages()[0].choices == ()  # Dominique is on Tchap only
     outcome = mattermost_only.act(here, number, "reassign", "camille", target="dominique")
@@ -159,6 +158,11 @@ def test_reassigning_sends_the_new_copy_and_strips_the_old(
     assert [(m.kind, m.to, m.buttons) for m in follow_up[:1]] == [
         ("send", Recipient("animator", "dominique"), ("claim", "reassign", "close"))
     ]
+    # Camille acted: her own copy is updated by the platform's answer, without buttons.
+    acted = desk.copy_for(
+        here.registry, store.requests[number], animator_id="camille", kind="update"
+    )
+    assert acted.buttons == () and "↪️ Réaffectée à" in acted.text
     assert shown(here, follow_up[-1]).endswith("est maintenant suivie par @dominique.exemple.")
 
 
@@ -166,7 +170,7 @@ def test_the_same_nonce_is_one_request_and_one_opening(
     store: MemoryRequestStore, clock: FakeClock, catalog: Catalog
 ) -> None:
     events: list[str] = []
-    desk = Desk(store, clock, observer=lambda request, event: events.append(event))  # no triage
+    desk = Desk(store, store, clock, ("mattermost",), observer=lambda r, e: events.append(e))
     here = directory(catalog)
     assert ask(desk, here, ALICE, AT_TEAM, "same") == ask(desk, here, ALICE, AT_TEAM, "same")
     assert events == ["opened"]
@@ -178,6 +182,10 @@ def test_a_coanimator_is_recognised_on_either_platform(desk: Desk, catalog: Cata
     ask(desk, here, ALICE, ANCT_TEAM)
     on_tchap = Account("matrix", "@dominique:agent.tchap.gouv.fr", "@dominique:agent.tchap.gouv.fr")
     assert "Les demandes qui te sont adressées" in desk.listing(here, on_tchap)
-    impostor = Account("mattermost", "u-x", "dominique")  # not her Mattermost name
-    assert "Les demandes qui te sont adressées" not in desk.listing(here, impostor)
+    for impostor in (
+        Account("mattermost", "u-x", "dominique"),  # not her Mattermost name
+        Account("mattermost", "u-x", on_tchap.handle),  # her Tchap id, but on Mattermost
+        Account("matrix", "@camille.exemple:t.fr", "camille.exemple"),  # a Mattermost name
+    ):
+        assert "Les demandes qui te sont adressées" not in desk.listing(here, impostor)
     assert "**Tes demandes**" in desk.listing(here, ALICE)

@@ -6,34 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Never
 
 import pytest
 
 from bot.core.desk import Desk
 from bot.core.people import Account
-from bot.core.ports import DeliveryError, Post
-from bot.service.inbound import UNEXPECTED, Click, Inbound, Typed
+from bot.core.ports import Post
+from bot.service.inbound import Click, Inbound, Typed
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
 from tests.conftest import CATALOG, REGISTRY
-from tests.fakes import FakeClock, MemoryRequestStore
+from tests.fakes import FakeAccounts, FakeClock, MemoryRequestStore
+from tests.registries import edit
 
 ALICE = Account("mattermost", "u-alice", "alice")
 CAMILLE = Account("mattermost", "u-camille", "camille.exemple")
-
-
-@dataclass
-class Accounts:
-    """The `Accounts` port: user ids by username, or a failure."""
-
-    ids: dict[str, str] = field(default_factory=dict)
-
-    def user_id(self, username: str) -> str:
-        if username not in self.ids:
-            raise DeliveryError("not found", retryable=False, status=404)
-        return self.ids[username]
 
 
 @dataclass
@@ -53,10 +43,10 @@ def world(clock: FakeClock) -> World:
     metrics = Metrics()
     service = Inbound(
         holder=holder,
-        desk=Desk(store, clock),
+        desk=Desk(store, store, clock, ("mattermost",)),
         clock=clock,
         book=store,
-        accounts={"mattermost": Accounts({"camille.exemple": CAMILLE.id})},
+        accounts={"mattermost": FakeAccounts({"camille.exemple": CAMILLE.id})},
         metrics=metrics,
         wake=lambda: wakes.append("wake"),
     )
@@ -83,7 +73,10 @@ def test_a_failure_is_an_apology_logged_without_what_was_typed(
     world.store.create = broken  # type: ignore[method-assign]
     with caplog.at_level(logging.INFO, logger="bot.command"):
         answer = run(world, "demande convention demarches simplifiees : mon secret")
-    assert answer == UNEXPECTED
+    assert answer == world.service.apology()
+    assert (
+        answer.startswith("Oups, je n'ai pas pu aller au bout") and "dinum@beta.gouv.fr" in answer
+    )
     logged = [
         (r.getMessage(), getattr(r, "subcommand", None), getattr(r, "outcome", None))
         for r in caplog.records
@@ -139,7 +132,7 @@ def test_a_copy_without_its_recipient_asks_the_platform_who_it_went_to(world: Wo
 
 
 def test_when_the_platform_cannot_say_the_action_is_refused(world: World) -> None:
-    world.service.accounts = {"mattermost": Accounts()}
+    world.service.accounts = {"mattermost": FakeAccounts()}
     submit(world)
     world.store.record_post(1, "camille-exemple", Post("mattermost", "p1", None))
     assert click(world, CAMILLE) == "not_for_you"
@@ -153,7 +146,7 @@ def test_an_action_that_breaks_is_an_apology(world: World) -> None:
         raise RuntimeError("boom")
 
     world.store.replace = broken  # type: ignore[method-assign]
-    assert click(world, CAMILLE) == UNEXPECTED
+    assert click(world, CAMILLE) == world.service.apology()
 
 
 def test_form_submissions(world: World) -> None:
@@ -171,3 +164,48 @@ def test_form_submissions(world: World) -> None:
     )
     assert outcome == type(outcome)(request_id=1)
     assert world.wakes == ["wake"]
+
+
+TOPIC_CATEGORY = (
+    "  - id: marche\n"
+    "    label: Question sur un marché\n"
+    "    description: Une question sur un marché public.\n"
+    "    routing: topic\n"
+    "    topic: marches-publics\n"
+    "    fields: [subject]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("category", "values", "where"),
+    [
+        ("convention", {"team": "aides territoires", "subject": "x"}, "team"),
+        ("marche", {"subject": "x"}, ""),
+    ],
+)
+def test_a_refused_routing_lands_where_the_form_shows_it(
+    tmp_path: Path, clock: FakeClock, category: str, values: dict[str, str], where: str
+) -> None:
+    """Camille (the team's and the topic's referent) is on Tchap only: a Mattermost-only
+    bot cannot reach her. The refusal goes under the field when the form has one."""
+    registry = tmp_path / "r.yaml"
+    registry.write_text(
+        edit({13: '    tchap: "@camille:agent.tchap.gouv.fr"'}) + TOPIC_CATEGORY, encoding="utf-8"
+    )
+    holder = RegistryHolder(registry_path=registry, catalog_dir=CATALOG, clock=clock)
+    holder.load()
+    store = MemoryRequestStore()
+    service = Inbound(
+        holder=holder,
+        desk=Desk(store, store, clock, ("mattermost",)),
+        clock=clock,
+        book=store,
+        accounts={},
+    )
+    outcome = asyncio.run(service.submit(ALICE, category_id=category, values=values, nonce="n"))
+    refusal = "Je ne peux pas joindre Camille Exemple depuis ici : écris à l'équipe d'animation"
+    if where:
+        assert outcome.errors[where].startswith(refusal) and not outcome.error
+    else:
+        assert outcome.error.startswith(refusal) and not outcome.errors
+    assert store.requests == {}

@@ -96,6 +96,23 @@ def test_confidential_goes_to_the_chosen_person_even_when_away(catalog: Catalog)
     assert routing.replaced == ()
 
 
+def test_only_people_the_bot_can_reach_are_routed_to(catalog: Catalog) -> None:
+    reg = registry(
+        catalog,
+        {
+            17: '    tchap: "@dominique:agent.tchap.gouv.fr"',
+            20: "    referents: [camille, dominique]",
+        },
+    )
+    team = Entity("startup", "aides-territoires", "Aides-territoires")
+    routing = route(reg, draft(reg, "convention", team=team), today=TODAY, platforms=MATTERMOST)
+    assert [a.id for a in routing.assignees] == ["camille"]
+    both: tuple[Platform, ...] = ("mattermost", "matrix")
+    routing = route(reg, draft(reg, "convention", team=team), today=TODAY, platforms=both)
+    assert [a.id for a in routing.assignees] == ["camille", "dominique"]
+    assert routing.platforms == {"camille": "mattermost", "dominique": "matrix"}
+
+
 def test_no_team_or_no_choice_is_a_routing_error(catalog: Catalog) -> None:
     reg = registry(catalog)
     with pytest.raises(RoutingError):

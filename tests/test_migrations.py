@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import JSON, ColumnClause, Engine, column, insert, inspect, select, table
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import JSON, ColumnClause, Engine, column, insert, inspect, table, text
 
 from bot.core.people import Account
 from bot.core.ports import Post
@@ -18,7 +20,7 @@ from bot.core.requests.messages import Recipient
 from bot.store.engine import _alembic, migrate, schema_revisions
 from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore
-from bot.store.tables import UtcDateTime
+from bot.store.tables import UtcDateTime, metadata
 from tests.stores import BACKENDS, empty_engine
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -142,21 +144,65 @@ def test_waiting_messages_are_readable_and_addressed_the_same(old_database: Engi
     assert items[1].message.animator_copy is None
 
 
+def test_the_migrated_schema_is_the_one_the_code_declares(old_database: Engine) -> None:
+    """What the revisions build is what `tables.py` declares (types are compared on
+    PostgreSQL: SQLite keeps no VARCHAR length)."""
+    migrate(old_database)
+    options = {
+        "compare_type": old_database.dialect.name != "sqlite",
+        "compare_server_default": True,
+    }
+    with old_database.connect() as connection:
+        context = MigrationContext.configure(connection, opts=options)
+        assert compare_metadata(context, metadata) == []
+
+
 def test_long_matrix_ids_fit_after_the_migration(old_database: Engine) -> None:
     migrate(old_database)
     matrix_id = "@" + "x" * 200 + ":agent.dinum.tchap.gouv.fr"
+    event_id = "$" + "e" * 250
     with old_database.begin() as connection:
-        requests = table("requests", *[_column(n) for n in ("id", "requester_id")])
         connection.execute(
-            requests.update().where(requests.c.id == 1).values(requester_id=matrix_id)
+            table("requests", column("id"), column("requester_id"), column("requester_name"))
+            .update()
+            .values(requester_id=matrix_id, requester_name=matrix_id)
         )
-        found = connection.execute(select(requests.c.requester_id).where(requests.c.id == 1))
-        assert found.scalar_one() == matrix_id
+        connection.execute(
+            table("request_posts", column("post_id"), column("recipient_id"), column("channel_id"))
+            .update()
+            .values(post_id=event_id, recipient_id=matrix_id, channel_id="!" + "r" * 250)
+        )
+    store = SqlStore(old_database)
+    assert store.of_requester(Account("matrix", matrix_id, matrix_id)) == []  # still mattermost
+    request = store.get(1)
+    assert request is not None and request.requester.id == matrix_id
+    post = store.post_of(1, "camille-exemple")
+    assert post is not None and (post.id, post.recipient) == (event_id, matrix_id)
+
+
+def test_downgrade_once_the_outbox_is_drained(old_database: Engine) -> None:
+    migrate(old_database)
+    with old_database.begin() as connection:
+        connection.execute(text("UPDATE outbox SET status = 'sent'"))
+        connection.execute(text("UPDATE outbox SET status = 'dead' WHERE id = 1"))
+    migrate_down(old_database)
+    columns = {c["name"] for c in inspect(old_database).get_columns("requests")}
+    assert "handlers" in columns and "requester_platform" not in columns
+    with old_database.connect() as connection:
+        ids = connection.execute(text("SELECT requester_id FROM requests ORDER BY id")).all()
+    assert [row[0] for row in ids] == ["u" * 26, "@bob"]
+    migrate(old_database)  # and up again
+    assert SqlStore(old_database).get(2) is not None
+
+
+def migrate_down(engine: Engine) -> None:
+    config = _alembic()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
 
 
 def test_downgrade_refuses_while_messages_wait(old_database: Engine) -> None:
     migrate(old_database)
-    config = _alembic()
-    with old_database.begin() as connection, pytest.raises(RuntimeError, match="still waiting"):
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0001")
+    with pytest.raises(RuntimeError, match="still waiting"):
+        migrate_down(old_database)

@@ -12,8 +12,8 @@ from bot.core import markup
 from bot.core.people import Account
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import Registry, build_registry
-from bot.core.text import MAX_POST_RUNES, clean, md_escape, quote_block, quote_user_text
-from bot.mattermost.render import MattermostRenderer
+from bot.core.text import clean, md_escape, quote_block, quote_user_text
+from bot.mattermost.render import MAX_POST_RUNES, MattermostRenderer, fit_post
 from tests.registries import TODAY, edit
 
 TCHAP_ONLY = {17: '    tchap: "@dominique:agent.tchap.gouv.fr"'}
@@ -28,8 +28,8 @@ def registry(catalog: Catalog, changes: Mapping[int, str | None] | None = None) 
     [
         (markup.mention("camille"), "@camille.exemple"),
         (markup.introduce("camille"), "@camille.exemple (Camille Exemple)"),
-        (markup.mention("dominique"), "Dominique Exemple (Tchap)"),  # no Mattermost account
-        (markup.introduce("dominique"), "Dominique Exemple (Tchap)"),
+        (markup.mention("dominique"), "Dominique Exemple"),  # no Mattermost account
+        (markup.introduce("dominique"), "Dominique Exemple (sur Tchap)"),
         (markup.mention("left-the-team"), "« left-the-team »"),
         (markup.account(Account("mattermost", "u1", "alice")), "@alice"),
         (markup.account(Account("matrix", "@z:t.fr", "@z_*:t.fr")), "@​z\\_\\*:t.fr (Tchap)"),
@@ -77,3 +77,12 @@ def test_one_post_at_most(catalog: Catalog) -> None:
     shown = renderer.reply(said)
     assert len(shown) <= MAX_POST_RUNES
     assert shown.endswith("(réponse coupée : elle dépassait la taille d'un message)")
+
+
+def test_fit_post_cuts_on_a_line_boundary() -> None:
+    text = "\n".join(f"ligne {i}" for i in range(5000))
+    fitted = fit_post(text)
+    assert len(fitted) <= MAX_POST_RUNES
+    assert fitted.endswith("(réponse coupée : elle dépassait la taille d'un message)")
+    assert fitted.split("\n")[-2].startswith("ligne ")
+    assert fit_post("court") == "court"

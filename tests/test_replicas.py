@@ -89,14 +89,16 @@ def test_two_replicas_one_killed_every_dm_exactly_once(tmp_path: Path) -> None:
 
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
+            sent = []
             for number in range(REQUESTS):
-                pool.submit(send, number)
+                sent.append(pool.submit(send, number))
                 if number == REQUESTS // 2:
                     # Kill a replica while both are delivering.
                     wait_for(lambda: len(fake.posts) >= 100, timeout=60, what="100 posts")
                     replicas[0].process.send_signal(signal.SIGKILL)
                     killed = True
-            pool.shutdown(wait=True)
+            for future in sent:
+                future.result()  # each request was answered « enregistrée », by one replica
         expected = REQUESTS * 3  # the animator's DM, the requester's, the triage line
         # The killed replica's leases expire and the other sends what it held: once the
         # shared outbox is drained, nothing more can arrive.

@@ -26,12 +26,14 @@ def store() -> MemoryRequestStore:
 
 @pytest.fixture
 def desk(store: MemoryRequestStore, clock: FakeClock) -> Desk:
-    return Desk(store, clock, triage={"mattermost": "triage"})
+    return Desk(store, store, clock, ("mattermost",), triage={"mattermost": "triage"})
 
 
-def run(directory: Directory, desk: Desk, text: str, *, user: str = "alice", key: str = "") -> str:
+def run(
+    directory: Directory, desk: Desk, text: str, *, user: str = "alice", command_id: str = ""
+) -> str:
     who = Account("mattermost", f"id-{user}", user)
-    reply = respond(directory, Invocation(text, who, TODAY, key=key, desk=desk))
+    reply = respond(directory, Invocation(text, who, TODAY, desk, command_id=command_id))
     assert reply.visibility == "private"  # whatever concerns a request is never shared
     return MattermostRenderer(lambda: directory.registry).text(reply.text)
 
@@ -60,10 +62,10 @@ def test_inline_request_is_stored_routed_and_announced(
 def test_the_same_command_retried_is_one_request(
     directory: Directory, desk: Desk, store: MemoryRequestStore
 ) -> None:
-    run(directory, desk, "demande convention domifa : x", key="t1")
-    run(directory, desk, "demande convention domifa : x", key="t1")
+    run(directory, desk, "demande convention domifa : x", command_id="t1")
+    run(directory, desk, "demande convention domifa : x", command_id="t1")
     assert len(store.requests) == 1
-    run(directory, desk, "demande convention domifa : x", key="t2")
+    run(directory, desk, "demande convention domifa : x", command_id="t2")
     assert len(store.requests) == 2
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from bot.mattermost.interactions import CLICK_REFUSED
 from tests.fake_mattermost import FakeMattermost
 from tests.live import LiveBot, drained, start_connected
 from tests.mattermost import (
@@ -22,6 +23,7 @@ from tests.waiting import wait_for
 
 pytestmark = pytest.mark.slow
 
+NOT_FOR_YOU = CLICK_REFUSED["not_for_you"]
 TOKEN = "req-" + "k" * 22
 TRIAGE = "t" * 26
 
@@ -111,7 +113,7 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
 
     # 6. Someone else clicking « Clore »: refused.
     refused = click_button(buttons_of(dm)["close"], user="camille.exemple", post_id=dm["id"])
-    assert refused["ephemeral_text"] == "Ce bouton ne t'est pas destiné."
+    assert refused["ephemeral_text"] == NOT_FOR_YOU
 
     # 7. Claim: the post shows who and when, the requester is told.
     claimed = click_button(buttons_of(dm)["claim"], user="dominique.exemple", post_id=dm["id"])

@@ -3,10 +3,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.text import (
-    MAX_POST_RUNES,
     clean,
     closest,
-    fit_post,
     fold,
     md_escape,
     quote_user_text,
@@ -67,15 +65,6 @@ def test_md_escape_neutralises_links_and_emphasis() -> None:
     assert "\\[clic\\]" in escaped
     assert "\\*gras\\*" in escaped
     assert "@\u200ball" in escaped
-
-
-def test_fit_post_cuts_on_a_line_boundary() -> None:
-    text = "\n".join(f"ligne {i}" for i in range(5000))
-    fitted = fit_post(text)
-    assert len(fitted) <= MAX_POST_RUNES
-    assert fitted.endswith("(réponse coupée : elle dépassait la taille d'un message)")
-    assert fitted.split("\n")[-2].startswith("ligne ")
-    assert fit_post("court") == "court"
 
 
 def test_typeset_adds_no_break_spaces_outside_code_only() -> None:

@@ -49,13 +49,23 @@ def test_a_button_token_is_no_form(tokens: Tokens) -> None:
         tokens.read_form(tokens.button(1, "claim", "camille"), user_id="", callback_id="")
 
 
+def test_a_choice_offered_to_someone_else_is_misused(tokens: Tokens) -> None:
+    with pytest.raises(SignatureError, match="misused"):
+        tokens.read_click(tokens.choice(ALICE, "mal-etre"), user_id="u-bob")
+    # A request's button says for whom it was sent; who may use it is checked later.
+    button = tokens.read_click(tokens.button(1, "claim", "camille"), user_id="u-bob")
+    assert button == RequestButton(1, "claim", "camille")
+
+
 def test_clicks_read_back(tokens: Tokens) -> None:
-    assert tokens.read_click(tokens.button(7, "close", "camille")) == RequestButton(
-        7, "close", "camille"
+    assert tokens.read_click(
+        tokens.button(7, "close", "camille"), user_id="u-alice"
+    ) == RequestButton(7, "close", "camille")
+    assert tokens.read_click(tokens.choice(ALICE, "mal-etre"), user_id="u-alice") == CategoryChoice(
+        ALICE, "mal-etre"
     )
-    assert tokens.read_click(tokens.choice(ALICE, "mal-etre")) == CategoryChoice(ALICE, "mal-etre")
     with pytest.raises(SignatureError, match="forged"):
-        tokens.read_click(tokens.form(ALICE, "convention"))
+        tokens.read_click(tokens.form(ALICE, "convention"), user_id="u-alice")
 
 
 def test_lifetimes(tokens: Tokens, clock: FakeClock) -> None:
@@ -63,10 +73,10 @@ def test_lifetimes(tokens: Tokens, clock: FakeClock) -> None:
     clock.moment += FORM_LIFETIME + timedelta(seconds=1)
     with pytest.raises(SignatureError, match="expired"):
         tokens.read_form(form, user_id="u-alice", callback_id="convention")
-    assert tokens.read_click(button).request_id == 1  # type: ignore[union-attr]
+    assert tokens.read_click(button, user_id="u-alice").request_id == 1  # type: ignore[union-attr]
     clock.moment += BUTTON_LIFETIME
     with pytest.raises(SignatureError, match="expired"):
-        tokens.read_click(button)
+        tokens.read_click(button, user_id="u-alice")
 
 
 def test_tokens_with_one_letter_claims_still_read(tokens: Tokens, clock: FakeClock) -> None:
@@ -80,8 +90,8 @@ def test_tokens_with_one_letter_claims_still_read(tokens: Tokens, clock: FakeClo
     )
     assert (state.who, state.category) == (ALICE, "convention")
     assert tokens.read_click(
-        old({"k": "choose", "u": "u-alice", "n": "alice", "c": "mal-etre"})
+        old({"k": "choose", "u": "u-alice", "n": "alice", "c": "mal-etre"}), user_id="u-alice"
     ) == (CategoryChoice(ALICE, "mal-etre"))
-    assert tokens.read_click(old({"k": "btn", "r": 3, "a": "reassign", "for": "sacha"})) == (
-        RequestButton(3, "reassign", "sacha")
-    )
+    assert tokens.read_click(
+        old({"k": "btn", "r": 3, "a": "reassign", "for": "sacha"}), user_id="u-alice"
+    ) == (RequestButton(3, "reassign", "sacha"))

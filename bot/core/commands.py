@@ -27,17 +27,15 @@ NOT_SHARED = (
 
 @dataclass(frozen=True)
 class Invocation:
-    """One command: what was typed after the command's name, by whom, on which day.
-
-    `key` identifies this very command (a platform's trigger or event id): the same
-    command delivered twice stores one request. `desk`: None where requests are off.
-    """
+    """One command: what was typed after the command's name, by whom, on which day, and the
+    desk that takes requests. `command_id` is the platform's id for this very command (a
+    trigger or event id): the same command delivered twice stores one request."""
 
     text: str
     who: Account
     today: date
-    key: str = ""
-    desk: Desk | None = None
+    desk: Desk
+    command_id: str = ""
 
 
 Subcommand = Callable[[Directory, Invocation, str], Reply]
@@ -74,7 +72,7 @@ def canonical(text: str) -> str:
 
     Logs and metrics use it: it never carries what was typed.
     """
-    words = text.split(None, 1)
+    words = _without_share_flag(text)[0].split(None, 1)
     name = compact(fold(words[0])) if words else ""
     return name if name in SUBCOMMANDS else "autre"
 
@@ -102,7 +100,13 @@ def _commitments(directory: Directory, invocation: Invocation, rest: str) -> Rep
 
 
 def _demande(directory: Directory, invocation: Invocation, rest: str) -> Reply:
-    return demande(directory, rest, who=invocation.who, key=invocation.key, desk=invocation.desk)
+    return demande(
+        directory,
+        rest,
+        who=invocation.who,
+        command_id=invocation.command_id,
+        desk=invocation.desk,
+    )
 
 
 def _mes_demandes(directory: Directory, invocation: Invocation, rest: str) -> Reply:

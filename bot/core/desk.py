@@ -4,17 +4,16 @@ words from `requests.texts`, storage and delivery behind the `RequestStore` port
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.core import markup
 from bot.core.clock import Clock
 from bot.core.matching.directory import Directory
 from bot.core.people import Account, Platform
-from bot.core.ports import RequestStore
+from bot.core.ports import PostBook, RequestStore
 from bot.core.registry.model import Registry
 from bot.core.requests import texts as say
 from bot.core.requests.lifecycle import (
-    Routing,
     allowed,
     claimed,
     closed,
@@ -49,22 +48,27 @@ def _unobserved(request: Request, event: str) -> None:
 
 @dataclass
 class Desk:
-    """`platforms`: where the bot can write to people. `triage`: per platform, the channel
-    where each non-confidential request is announced."""
+    """`book`: the copies sent to co-animators. `platforms`: where the bot can write to
+    people. `triage`: per platform, the channel where each non-confidential request is
+    announced."""
 
     store: RequestStore
+    book: PostBook
     clock: Clock
-    platforms: tuple[Platform, ...] = ("mattermost",)
+    platforms: tuple[Platform, ...]
     triage: Mapping[Platform, str] = field(default_factory=dict)
     observer: Observer = _unobserved
 
     def copy_for(
-        self, registry: Registry, request: Request, animator_id: str, kind: Kind
+        self, registry: Registry, request: Request, *, animator_id: str, kind: Kind
     ) -> Message:
-        """A co-animator's copy of the request, as it stands (`outgoing.copy_for`)."""
-        return copy_for(
+        """A co-animator's copy of the request, as it stands (`outgoing.copy_for`); an update
+        goes where the copy was sent, whatever the registry says now."""
+        message = copy_for(
             registry, request, animator_id=animator_id, kind=kind, platforms=self.platforms
         )
+        sent = self.book.post_of(request.id, animator_id) if kind == "update" else None
+        return message if sent is None else replace(message, platform=sent.platform)
 
     def submit(self, directory: Directory, draft: Draft) -> Submitted:
         """Store the request and every message about it at once. Raises `RoutingError`."""
@@ -88,21 +92,24 @@ class Desk:
             routing_reason=routing.reason,
         )
 
+        told: list[str] = []  # what the requester's message says, to answer the same
+
         def messages_for(stored: Request) -> list[Message]:
-            return self._first_messages(registry, stored, routing)
+            told.append(say.confirmation(registry, stored, routing, today=today))
+            return self._first_messages(registry, stored, told[-1])
 
         stored, created = self.store.create(request, nonce=draft.nonce, messages_for=messages_for)
-        if created:
-            self.observer(stored, "opened")
-        return Submitted(stored, say.confirmation(registry, stored, routing, today=today))
+        if not created:  # the same request sent again: its number, as the first time
+            return Submitted(stored, say.confirmation(registry, stored, routing, today=today))
+        self.observer(stored, "opened")
+        return Submitted(stored, told[-1])
 
     def _first_messages(
-        self, registry: Registry, request: Request, routing: Routing
+        self, registry: Registry, request: Request, confirmation: str
     ) -> list[Message]:
         messages = [
             self.copy_for(registry, request, animator_id=a, kind="send") for a in request.assignees
         ]
-        confirmation = say.confirmation(registry, request, routing, today=self.clock.today())
         messages.append(to_requester(request, confirmation))
         if not request.confidential:
             messages += [
@@ -129,7 +136,10 @@ class Desk:
         registry = directory.registry
         before = self.store.get(request_id)
         if before is None:
-            return Outcome("Je ne trouve pas cette demande.")
+            return Outcome(
+                "Je ne trouve pas cette demande : retrouve les tiennes avec "
+                f"`{markup.command('mes-demandes')}`."
+            )
         refusal = allowed(before, action, animator_id)
         if refusal:
             return Outcome(say.refusal(registry, before, refusal), before)

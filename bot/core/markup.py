@@ -19,7 +19,7 @@ from bot.core.people import Account
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 
-Kind = Literal["mention", "introduce", "account", "command", "channel"]
+PlaceholderKind = Literal["mention", "introduce", "account", "command", "channel"]
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Placeholder:
     `account`: someone by chat account (platform, name); `command`: the bot's command
     followed by `args`; `channel`: the équipe d'animation's channel."""
 
-    kind: Kind
+    kind: PlaceholderKind
     args: tuple[str, ...]
 
 
@@ -46,7 +46,7 @@ def introduce(animator_id: str) -> str:
 
 
 def account(who: Account) -> str:
-    return f"{_OPEN}account{_SEP}{who.platform}{_SEP}{who.name}{_CLOSE}"
+    return f"{_OPEN}account{_SEP}{who.platform}{_SEP}{who.handle}{_CLOSE}"
 
 
 def command(args: str = "") -> str:

@@ -43,7 +43,8 @@ class RequestStore(Protocol):
 class Post:
     """A co-animator's copy of a request, as sent: on which platform, its id there, the
     account it went to (None for copies sent before that was recorded) and the
-    conversation it is in."""
+    conversation it is in (a Mattermost channel, a Matrix room: editing a Matrix event
+    needs its room)."""
 
     platform: Platform
     id: str

@@ -15,8 +15,6 @@ from datetime import date
 
 from rapidfuzz import process, utils
 
-# Mattermost's own cap on a post (PostMessageMaxRunesV2).
-MAX_POST_RUNES = 16_383
 ZWSP = "\u200b"
 
 MONTHS = (
@@ -135,17 +133,6 @@ def _typeset_prose(text: str) -> str:
     spaced = _BEFORE_COLON.sub("\u00a0\\1", text)
     spaced = _BEFORE_PUNCT.sub("\u202f\\1", spaced)
     return spaced.replace("« ", "«\u00a0")
-
-
-def fit_post(text: str, *, limit: int = MAX_POST_RUNES) -> str:
-    """Cut a message on a line boundary so that it fits in one Mattermost post."""
-    if len(text) <= limit:
-        return text
-    notice = "\n… (réponse coupée : elle dépassait la taille d'un message)"
-    budget = limit - len(notice)
-    head = text[:budget]
-    cut = head.rfind("\n")
-    return (head[:cut] if cut > 0 else head) + notice
 
 
 def closest(value: str, choices: Iterable[str], *, cutoff: float = 70) -> str | None:

@@ -33,7 +33,10 @@ BUTTON_REFUSED = {
 }
 CLICK_REFUSED = {
     "unknown_post": "Ce message ne vient pas du bot, ou pas encore : réessaie.",
-    "not_for_you": "Ce bouton ne t'est pas destiné.",
+    "not_for_you": (
+        "Ce bouton ne t'est pas destiné : seule la personne qui a reçu ce message peut s'en "
+        f"servir. Tes demandes : `{COMMAND} mes-demandes`."
+    ),
 }
 
 
@@ -96,22 +99,18 @@ class Interactions:
     async def click(self, payload: dict[str, Any]) -> dict[str, Any]:
         raw = payload.get("context")
         context: dict[str, Any] = raw if isinstance(raw, dict) else {}
-        try:
-            signed = self.tokens.read_click(context.get("token"))
-        except SignatureError as error:
-            return {"ephemeral_text": BUTTON_REFUSED[error.reason]}
         who = Account(
             "mattermost", str(payload.get("user_id") or ""), str(payload.get("user_name") or "")
         )
+        try:
+            signed = self.tokens.read_click(context.get("token"), user_id=who.id)
+        except SignatureError as error:
+            return {"ephemeral_text": BUTTON_REFUSED[error.reason]}
         if isinstance(signed, CategoryChoice):
-            return await self._chosen(signed, who, str(payload.get("trigger_id") or ""))
+            return await self._chosen(signed, str(payload.get("trigger_id") or ""))
         return await self._acted(signed, who, payload, context)
 
-    async def _chosen(
-        self, choice: CategoryChoice, who: Account, trigger_id: str
-    ) -> dict[str, Any]:
-        if choice.who.id != who.id:
-            return {"ephemeral_text": BUTTON_REFUSED["misused"]}
+    async def _chosen(self, choice: CategoryChoice, trigger_id: str) -> dict[str, Any]:
         category = self.service.directory.registry.categories.get(choice.category)
         if category is None:
             return {

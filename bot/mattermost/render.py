@@ -8,9 +8,11 @@ from collections.abc import Callable
 from bot.core import markup
 from bot.core.people import PLATFORM_NAMES
 from bot.core.registry.model import Registry
-from bot.core.text import fit_post, md_escape, typeset
+from bot.core.text import md_escape, typeset
 
 COMMAND = "/animation"
+# Mattermost's own cap on a post (PostMessageMaxRunesV2, docs/mattermost-protocol.md §8).
+MAX_POST_RUNES = 16_383
 
 
 class MattermostRenderer:
@@ -60,7 +62,19 @@ def _show(registry: Registry, placeholder: markup.Placeholder) -> str:
     if animator is None:
         return f"« {md_escape(args[0])} »"
     if animator.mattermost is None:  # only on Tchap: their name, and where to find them
-        return f"{md_escape(animator.name)} (Tchap)"
+        where = " (sur Tchap)" if kind == "introduce" else ""
+        return md_escape(animator.name) + where
     if kind == "introduce":
         return f"@{animator.mattermost} ({md_escape(animator.name)})"
     return f"@{animator.mattermost}"
+
+
+def fit_post(text: str, *, limit: int = MAX_POST_RUNES) -> str:
+    """Cut a message on a line boundary so that it fits in one Mattermost post."""
+    if len(text) <= limit:
+        return text
+    notice = "\n… (réponse coupée : elle dépassait la taille d'un message)"
+    budget = limit - len(notice)
+    head = text[:budget]
+    cut = head.rfind("\n")
+    return (head[:cut] if cut > 0 else head) + notice

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request, Response
 from bot.mattermost.interactions import Interactions
 from bot.mattermost.slash import SlashCommands
 from bot.mattermost.wire import FormError, error_response, json_response, parse_form, read_body
-from bot.service.inbound import UNEXPECTED
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ def router(
             return json_response(await interactions.submit(payload))
         except Exception:  # the last guard: any status but 200 shows as a failure
             log.exception("dialog submission failed")
-            return json_response({"error": UNEXPECTED})
+            return json_response({"error": interactions.renderer.text(commands.service.apology())})
 
     @routes.post("/mattermost/action")
     async def action_click(request: Request) -> Response:
@@ -42,7 +41,9 @@ def router(
             return json_response(await interactions.click(payload))
         except Exception:
             log.exception("button click failed")
-            return json_response({"ephemeral_text": UNEXPECTED})
+            return json_response(
+                {"ephemeral_text": interactions.renderer.text(commands.service.apology())}
+            )
 
     @routes.get("/mattermost/command")
     async def command_get(request: Request) -> Response:

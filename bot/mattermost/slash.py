@@ -20,14 +20,14 @@ from bot.mattermost.buttons import Buttons
 from bot.mattermost.interactions import Interactions
 from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.wire import FormError, command_response, parse_form, token_matches
-from bot.service.inbound import UNEXPECTED, Inbound, Place, Typed
+from bot.service.inbound import Inbound, Place, Typed
 
 log = logging.getLogger("bot.command")
 
 Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+ASGIMessage = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[ASGIMessage]]
+Send = Callable[[ASGIMessage], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 JSON_HEADERS = [(b"content-type", b"application/json")]
@@ -59,12 +59,12 @@ class SlashCommands:
             return 401, {"error": "Jeton de commande invalide."}
         who = Account("mattermost", fields.get("user_id", ""), fields.get("user_name", ""))
         trigger = fields.get("trigger_id", "")
-        reply = await self.service.command(Typed(who, where, text, key=trigger))
+        reply = await self.service.command(Typed(who, where, text, command_id=trigger))
         try:
             return 200, await self._response(reply, who, trigger)
         except Exception:  # the last guard: Mattermost shows any other status as a failure
             log.exception("command response failed")
-            return 200, command_response(self.renderer.reply(UNEXPECTED), shared=False)
+            return 200, command_response(self.renderer.reply(self.service.apology()), shared=False)
 
     async def _response(self, reply: Reply, who: Account, trigger: str) -> dict[str, Any]:
         text = reply.text

@@ -78,7 +78,7 @@ class Tokens:
         return claims
 
     def form(self, who: Account, category_id: str) -> str:
-        claims = {"purpose": "form", "user": who.id, "name": who.name, "category": category_id}
+        claims = {"purpose": "form", "user": who.id, "name": who.handle, "category": category_id}
         return self._sign(claims, FORM_LIFETIME)
 
     def read_form(self, token: object, *, user_id: str, callback_id: object) -> FormState:
@@ -93,7 +93,7 @@ class Tokens:
         return FormState(who, str(claims["category"]), str(claims["nonce"]))
 
     def choice(self, who: Account, category_id: str) -> str:
-        claims = {"purpose": "choice", "user": who.id, "name": who.name, "category": category_id}
+        claims = {"purpose": "choice", "user": who.id, "name": who.handle, "category": category_id}
         return self._sign(claims, CHOICE_LIFETIME)
 
     def button(self, request_id: int, action: Action, animator_id: str) -> str:
@@ -105,11 +105,15 @@ class Tokens:
         }
         return self._sign(claims, BUTTON_LIFETIME)
 
-    def read_click(self, token: object) -> CategoryChoice | RequestButton:
-        """What a clicked button was signed for. Raises `SignatureError`."""
+    def read_click(self, token: object, *, user_id: str) -> CategoryChoice | RequestButton:
+        """What a button clicked by `user_id` was signed for. Raises `SignatureError`:
+        forged, expired, or `misused` (a choice offered to someone else). Who may act on a
+        request's copy is the inbound service's to check."""
         claims = self._read(token)
         if claims.get("purpose") == "choice":
-            who = Account("mattermost", str(claims.get("user")), str(claims.get("name") or ""))
+            if claims.get("user") != user_id:
+                raise SignatureError("misused")
+            who = Account("mattermost", user_id, str(claims.get("name") or ""))
             return CategoryChoice(who, str(claims.get("category")))
         action = claims.get("action")
         request = claims.get("request")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.core.answers.who import contact_line
 from bot.core.clock import Clock
 from bot.core.commands import STORE_SUBCOMMANDS, Invocation, canonical, respond
 from bot.core.desk import Desk
@@ -32,9 +33,9 @@ from bot.service.reloader import RegistryHolder
 
 log = logging.getLogger("bot.command")
 
-UNEXPECTED = (
-    "Oups, je n'ai pas pu traiter ta commande : l'erreur vient de mon côté, pas de toi. "
-    "Réessaie dans un instant ; si cela dure, écris à l'équipe d'animation."
+APOLOGY = (
+    "Oups, je n'ai pas pu aller au bout : l'erreur vient de mon côté, pas de toi. "
+    "Réessaie dans un instant ; si cela dure, écris à l'équipe d'animation"
 )
 Place = Literal["direct", "channel"]  # a conversation with the bot alone, or with others
 
@@ -42,16 +43,16 @@ Place = Literal["direct", "channel"]  # a conversation with the bot alone, or wi
 @dataclass(frozen=True)
 class Typed:
     """A command: who typed it, where, the text after the command's name, and the
-    platform's id for it (the same command delivered twice has the same `key`)."""
+    platform's id for it (the same command delivered twice has the same `command_id`)."""
 
     who: Account
     where: Place
     text: str
-    key: str = ""
+    command_id: str = ""
 
 
 @dataclass(frozen=True)
-class Submitted:
+class FormOutcome:
     """A form sent in: `errors` by field keep it open; `error` is general; neither, it is in."""
 
     errors: Mapping[str, str] = field(default_factory=dict)
@@ -114,7 +115,7 @@ class Inbound:
         started = time.perf_counter()
         name = canonical(typed.text)
         invocation = Invocation(
-            typed.text, typed.who, self.clock.today(), key=typed.key, desk=self.desk
+            typed.text, typed.who, self.clock.today(), self.desk, command_id=typed.command_id
         )
         try:
             if name in STORE_SUBCOMMANDS:  # touches the store: off the event loop
@@ -124,11 +125,18 @@ class Inbound:
         except Exception:
             log.exception("command failed", extra={"subcommand": name})
             self._done(name, "error", typed.where, started)
-            return Reply(UNEXPECTED, "private")
+            return Reply(self.apology(), "private")
         if reply.submitted is not None:
             self.wake()
         self._done(name, str(reply.data.get("status", "ok")), typed.where, started)
         return reply
+
+    def apology(self) -> str:
+        """What to say when something broke on our side: try again, or write to the team."""
+        try:
+            return f"{APOLOGY} : {contact_line(self.directory.registry)}."
+        except Exception:  # no registry to name the team's contact: the sentence alone
+            return f"{APOLOGY}."
 
     def refused(self, text: str, where: Place) -> None:
         """A command the platform adapter refused before it reached here (a wrong token)."""
@@ -151,26 +159,27 @@ class Inbound:
 
     async def submit(
         self, who: Account, *, category_id: str, values: Mapping[str, object], nonce: str
-    ) -> Submitted:
+    ) -> FormOutcome:
         """A request form sent in. The same `nonce` twice stores one request."""
         directory = self.directory
         category = directory.registry.categories.get(category_id)
         if category is None:
-            return Submitted(error="Ce type de demande n'existe plus : recommence ta demande.")
+            return FormOutcome(error="Ce type de demande n'existe plus : recommence ta demande.")
         draft = read_submission(directory, category, values, requester=who, nonce=nonce)
         if isinstance(draft, dict):
-            return Submitted(errors=draft)
+            return FormOutcome(errors=draft)
         try:
             stored = await asyncio.to_thread(self.desk.submit, directory, draft)
-        except RoutingError as error:
-            return Submitted(
-                errors={"team" if "team" in category.fields else "animator": str(error)}
-            )
+        except RoutingError as error:  # under the field it is about, when the form has it
+            field = {"team": "team", "choice": "animator"}.get(category.routing, "")
+            if field in category.fields:
+                return FormOutcome(errors={field: str(error)})
+            return FormOutcome(error=str(error))
         except Exception:
             log.exception("form submission failed")
-            return Submitted(error=UNEXPECTED)
+            return FormOutcome(error=self.apology())
         self.wake()
-        return Submitted(request_id=stored.request.id)
+        return FormOutcome(request_id=stored.request.id)
 
     async def act(self, click: Click) -> Acted:
         """Claim, close or reassign, from the co-animator the copy was sent to, on that copy."""
@@ -189,7 +198,7 @@ class Inbound:
             )
         except Exception:
             log.exception("action failed")
-            return Acted(UNEXPECTED)
+            return Acted(self.apology())
         self.wake()
         copy = None
         if outcome.request is not None:

@@ -79,6 +79,10 @@ class Worker:
                 if error.retryable and error.status is None:
                     down[platform] = self.clock.now() + self.delay(item.attempts)
                 continue
+            except Exception as error:  # a bug, the database: counted and retried, never stuck
+                unexpected = DeliveryError(f"unexpected {type(error).__name__}", retryable=True)
+                self._failed(item.id, item.attempts, unexpected)
+                continue
             self.outbox.sent(item.id, now=self.clock.now())
             self.observer("sent")
         for platform, ids in untried.items():
@@ -86,7 +90,7 @@ class Worker:
         return len(items)
 
     def _failed(self, item_id: int, attempts: int, error: DeliveryError) -> None:
-        reason = f"{error.status or 'network'}: {error}"
+        reason = f"{error.status}: {error}" if error.status else str(error)
         if error.retryable and attempts + 1 < self.max_attempts:
             self.outbox.retry(item_id, error=reason, at=self.clock.now() + self.delay(attempts))
             self.observer("retried")

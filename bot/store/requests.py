@@ -53,7 +53,7 @@ def _columns(request: Request) -> dict[str, Any]:
         "confidential": request.confidential,
         "requester_platform": request.requester.platform,
         "requester_id": request.requester.id,
-        "requester_name": request.requester.name,
+        "requester_name": request.requester.handle,
         "assignees": _assignees(request),
         "status": request.status,
         "created_at": request.created_at,
@@ -151,7 +151,7 @@ class SqlStore:
             & (requests.c.requester_id == requester.id)
         )
         if not requester.id:
-            query = query.where(requests.c.requester_name == requester.name)
+            query = query.where(requests.c.requester_name == requester.handle)
         return self._list(query.order_by(requests.c.id.desc()).limit(limit))
 
     def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]:

@@ -53,7 +53,7 @@ requests = Table(
     Column("confidential", Boolean, nullable=False),
     # Who asked: a chat account. `requester_id` is the platform's user id ("" offline);
     # `requester_name` their username there (Mattermost) or their user id again (Matrix).
-    Column("requester_platform", String(16), nullable=False),
+    Column("requester_platform", String(16), nullable=False, server_default="mattermost"),
     Column("requester_id", String(255), nullable=False, index=True),
     Column("requester_name", String(255), nullable=False),
     Column("team_kind", String(16)),
@@ -79,7 +79,7 @@ posts = Table(
     metadata,
     Column("request_id", Integer, ForeignKey("requests.id"), primary_key=True),
     Column("animator_id", String(64), primary_key=True),
-    Column("platform", String(16), nullable=False),
+    Column("platform", String(16), nullable=False, server_default="mattermost"),
     Column("post_id", String(255), nullable=False),
     Column("recipient_id", String(255)),
     Column("channel_id", String(255)),
@@ -90,7 +90,7 @@ outbox = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("request_id", Integer, ForeignKey("requests.id")),
-    Column("platform", String(16), nullable=False),
+    Column("platform", String(16), nullable=False, server_default="mattermost"),
     Column("kind", String(16), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("status", String(16), nullable=False),

@@ -9,7 +9,6 @@ import uuid
 from rapidfuzz import fuzz, process
 
 from bot.core import markup
-from bot.core.answers.who import contact_line
 from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
 from bot.core.people import Account
@@ -44,7 +43,7 @@ def inline_usage(category: Category) -> str:
     return f"`{markup.command(f'demande {category.id}')} <ton équipe> : <ta demande>`"
 
 
-def demande(directory: Directory, rest: str, *, who: Account, key: str, desk: Desk | None) -> Reply:
+def demande(directory: Directory, rest: str, *, who: Account, command_id: str, desk: Desk) -> Reply:
     registry = directory.registry
     categories = tuple(registry.categories.values())
     if not rest.strip():
@@ -67,14 +66,16 @@ def demande(directory: Directory, rest: str, *, who: Account, key: str, desk: De
             "\n🔒 Seule la personne que tu choisis sera prévenue." if category.confidential else ""
         )
         return Reply(fallback, "private", form=category)
-    return _inline(directory, category, text, who=who, key=key, desk=desk)
+    return _inline(directory, category, text, who=who, command_id=command_id, desk=desk)
 
 
-def nonce_of(who: Account, key: str) -> str:
-    """The same command retried (same person, same key) gives the same nonce; no key, a new one."""
-    if not key:
+def nonce_of(who: Account, command_id: str) -> str:
+    """The same command delivered twice (same person, same id) gives the same nonce; a command
+    without an id, a new one."""
+    if not command_id:
         return uuid.uuid4().hex
-    return hashlib.sha256(f"{who.platform}\0{who.id}\0{who.name}\0{key}".encode()).hexdigest()
+    key = f"{who.platform}\0{who.id}\0{who.handle}\0{command_id}"
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _inline(
@@ -83,18 +84,15 @@ def _inline(
     text: str,
     *,
     who: Account,
-    key: str,
-    desk: Desk | None,
+    command_id: str,
+    desk: Desk,
 ) -> Reply:
-    if desk is None:
-        contact = contact_line(directory.registry)
-        return Reply(f"Les demandes ne sont pas disponibles ici : écris à {contact}.", "private")
     draft = read_submission(
         directory,
         category,
         inline_values(category, text),
         requester=who,
-        nonce=nonce_of(who, key),
+        nonce=nonce_of(who, command_id),
     )
     if isinstance(draft, dict):
         labels = {f.name: f.label for f in form_for(directory, category).fields}
@@ -112,10 +110,5 @@ def _inline(
     return Reply(submitted.confirmation, "private", submitted=submitted.request.id)
 
 
-def mes_demandes(directory: Directory, *, who: Account, desk: Desk | None) -> Reply:
-    if desk is None:
-        contact = contact_line(directory.registry)
-        return Reply(
-            f"Le suivi des demandes n'est pas disponible ici : écris à {contact}.", "private"
-        )
+def mes_demandes(directory: Directory, *, who: Account, desk: Desk) -> Reply:
     return Reply(desk.listing(directory, who), "private")

@@ -98,7 +98,7 @@ class Registry:
 
     def animator_of(self, account: Account) -> Animator | None:
         """The co-animator behind a chat account, recognised by the registry's field for it."""
-        return self.by_account.get((account.platform, account.name))
+        return self.by_account.get((account.platform, account.handle))
 
     def _people(self, ids: Sequence[str]) -> tuple[Animator, ...]:
         return tuple(self.animators[i] for i in ids)

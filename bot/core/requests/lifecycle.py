@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from bot.core.matching.names import Entity
-from bot.core.people import PLATFORM_NAMES, Platform, other
+from bot.core.people import Platform, other
 from bot.core.registry.model import Registry
 from bot.core.registry.schema import Animator
 from bot.core.requests.model import Action, Draft, Request
@@ -48,11 +48,15 @@ def route(
     reached = {a.id: where for a in routing.assignees if (where := reach(a, origin, platforms))}
     if not reached:
         names = " et ".join(a.name for a in routing.assignees)
-        served = " ou ".join(sorted(PLATFORM_NAMES[p] for p in platforms))
+        email = registry.data.contact.email
+        if draft.category.routing == "choice":
+            raise RoutingError(
+                f"Je ne peux pas joindre {names} depuis ici : choisis une autre personne, "
+                f"ou écris à l'équipe d'animation ({email})."
+            )
         raise RoutingError(
-            f"Je ne peux pas joindre {names} : pas de compte {served} dans le registre. "
-            f"Choisis une autre personne, ou écris à l'équipe d'animation "
-            f"({registry.data.contact.email})."
+            f"Je ne peux pas joindre {names} depuis ici : écris à l'équipe d'animation "
+            f"({email}), elle fera suivre ta demande."
         )
     assignees = tuple(a for a in routing.assignees if a.id in reached)
     return replace(routing, assignees=assignees, platforms=reached)

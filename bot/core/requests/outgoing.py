@@ -32,7 +32,8 @@ def copy_for(
     stands now. Only who may act on it gets buttons: the person who claimed it, else each
     assignee. Someone no longer reachable is written to where the request came from."""
     text = say.to_animator(registry, request)
-    if request.status != "open" or request.claimed_by:
+    moved_away = animator_id not in request.assignees and animator_id != request.claimed_by
+    if request.status != "open" or request.claimed_by or moved_away:
         text += "\n" + say.status_line(registry, request)
     if request.claimed_by:
         keeps = animator_id == request.claimed_by
@@ -71,5 +72,5 @@ def reassign_choices(
 def to_requester(request: Request, text: str) -> Message:
     """A message to the requester, in their conversation with the bot."""
     who = request.requester
-    to = Recipient("user_id", who.id) if who.id else Recipient("username", who.name)
+    to = Recipient("user_id", who.id) if who.id else Recipient("username", who.handle)
     return Message("send", who.platform, to, text, request_id=request.id)

@@ -71,8 +71,8 @@ def elsewhere_text(request: Request, routing: Routing) -> list[str]:
     """Where the co-animators are told, when it is not the platform the request came from."""
     origin = request.requester.platform
     return [
-        f"{markup.mention(a.id)} n'a pas de compte {PLATFORM_NAMES[origin]} dans le registre : "
-        f"le message lui est envoyé sur {PLATFORM_NAMES[routing.platforms[a.id]]}."
+        f"Je transmets ta demande à {markup.mention(a.id)} sur "
+        f"{PLATFORM_NAMES[routing.platforms[a.id]]}."
         for a in routing.assignees
         if routing.platforms.get(a.id, origin) != origin
     ]
@@ -189,5 +189,5 @@ def refusal(registry: Registry, request: Request, why: Refusal) -> str:
     if why == "not_yours":
         return f"C'est {mention(registry, request.claimed_by)} qui s'occupe de cette demande."
     if why == "not_addressed":
-        return "Cette demande ne t'est pas adressée."
+        return f"Cette demande ne t'est pas adressée : {assignees_text(registry, request)} la suit."
     return "Une demande confidentielle ne se réaffecte pas : seule la personne choisie la voit."

@@ -61,7 +61,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Back to 0001, once the outbox is drained: the old payloads named co-animators by
     Mattermost username, which only the registry knows."""
-    waiting = op.get_bind().execute(sa.text("SELECT count(*) FROM outbox WHERE status <> 'sent'"))
+    waiting = op.get_bind().execute(sa.text("SELECT count(*) FROM outbox WHERE status = 'pending'"))
     if waiting.scalar_one():
         raise RuntimeError("outbox messages are still waiting: deliver them before downgrading")
     op.drop_column("outbox", "platform")
