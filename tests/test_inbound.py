@@ -11,13 +11,17 @@ from pathlib import Path
 from typing import Never
 
 import pytest
+from sqlalchemy import text
 
 from bot.core.desk import Desk
 from bot.core.people import Account
 from bot.core.ports import Post
 from bot.service.inbound import Click, Inbound, Typed
+from bot.service.logs import JsonFormatter
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
+from bot.store.engine import make_engine, migrate
+from bot.store.requests import SqlStore
 from tests.conftest import CATALOG, REGISTRY
 from tests.fakes import FakeAccounts, FakeClock, MemoryRequestStore
 from tests.registries import edit
@@ -209,3 +213,33 @@ def test_a_refused_routing_lands_where_the_form_shows_it(
     else:
         assert outcome.error.startswith(refusal) and not outcome.errors
     assert store.requests == {}
+
+
+def test_a_database_failure_logs_no_value_of_the_request(
+    tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The outbox table gone: the request's insert fails with its texts as parameters; the
+    log says what failed, never with what."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    migrate(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE outbox"))
+    holder = RegistryHolder(registry_path=REGISTRY, catalog_dir=CATALOG, clock=clock)
+    holder.load()
+    store = SqlStore(engine)
+    service = Inbound(
+        holder=holder,
+        desk=Desk(store, store, clock, ("mattermost",)),
+        clock=clock,
+        book=store,
+        accounts={},
+    )
+    typed = Typed(ALICE, "direct", "demande convention domifa : licenciement de Bob Martin")
+    with caplog.at_level(logging.INFO):
+        answer = asyncio.run(service.command(typed)).text
+    assert answer == service.apology()
+    logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
+    assert "no such table: outbox" in logged  # the failure is there to read
+    for secret in ("Bob Martin", "licenciement", "u-alice", "domifa"):
+        assert secret not in logged
+    engine.dispose()
