@@ -107,30 +107,35 @@ def servers(
     bots = {"bot": (ROOT, workdir)}
     if before is not None:
         bots[BEFORE] = (before, workdir / "before")
-    running = {}
-    for name, target in (
-        *((name, None) for name in bots),
-        ("FastAPI Form() floor", "bench.floors:fastapi_form"),
-        ("raw ASGI floor", "bench.floors:raw_asgi"),
-    ):
-        port = free_port()
-        if target is None:
-            code, where = bots[name]
-            command = [sys.executable, "-m", "bot", "serve", "--dev", "--port", str(port)]
-            running[name] = (start(command, _env(code, where), port, where), port)
-            continue
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            target,
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
-        running[name] = (start(command, env, port, ROOT), port)
+    running: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
+    try:
+        for name, target in (
+            *((name, None) for name in bots),
+            ("FastAPI Form() floor", "bench.floors:fastapi_form"),
+            ("raw ASGI floor", "bench.floors:raw_asgi"),
+        ):
+            port = free_port()
+            if target is None:
+                code, where = bots[name]
+                command = [sys.executable, "-m", "bot", "serve", "--dev", "--port", str(port)]
+                running[name] = (start(command, _env(code, where), port, where), port)
+                continue
+            command = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                target,
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ]
+            running[name] = (start(command, env, port, ROOT), port)
+    except BaseException:  # one did not start: stop the others, leave nothing behind
+        for process, _ in running.values():
+            process.kill()
+        raise
     return running
 
 

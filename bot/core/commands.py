@@ -79,6 +79,8 @@ def canonical(text: str) -> str:
 
 def _without_share_flag(text: str) -> tuple[str, bool]:
     """The text without `--partager` (a word on its own), and whether it was there."""
+    if "partager" not in text:  # the usual case, without a regular expression
+        return text, False
     kept = _SHARE.sub(" ", text)
     return kept, kept != text
 
