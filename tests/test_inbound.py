@@ -8,7 +8,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Never
+from typing import Any, Never
 
 import pytest
 from sqlalchemy import text
@@ -30,6 +30,23 @@ ALICE = Account("mattermost", "u-alice", "alice")
 CAMILLE = Account("mattermost", "u-camille", "camille.exemple")
 
 
+def inbound(
+    holder: RegistryHolder,
+    store: SqlStore | MemoryRequestStore,
+    clock: FakeClock,
+    **options: Any,
+) -> Inbound:
+    """The service on `store`, for a bot that serves Mattermost, where Camille has an id."""
+    return Inbound(
+        holder=holder,
+        desk=Desk(store, store, clock, ("mattermost",)),
+        clock=clock,
+        book=store,
+        accounts={"mattermost": FakeAccounts({"camille.exemple": CAMILLE.id})},
+        **options,
+    )
+
+
 @dataclass
 class World:
     service: Inbound
@@ -45,15 +62,7 @@ def world(clock: FakeClock) -> World:
     store = MemoryRequestStore()
     wakes: list[str] = []
     metrics = Metrics()
-    service = Inbound(
-        holder=holder,
-        desk=Desk(store, store, clock, ("mattermost",)),
-        clock=clock,
-        book=store,
-        accounts={"mattermost": FakeAccounts({"camille.exemple": CAMILLE.id})},
-        metrics=metrics,
-        wake=lambda: wakes.append("wake"),
-    )
+    service = inbound(holder, store, clock, metrics=metrics, wake=lambda: wakes.append("wake"))
     return World(service, store, wakes, metrics)
 
 
@@ -199,13 +208,7 @@ def test_a_refused_routing_lands_where_the_form_shows_it(
     holder = RegistryHolder(registry_path=registry, catalog_dir=CATALOG, clock=clock)
     holder.load()
     store = MemoryRequestStore()
-    service = Inbound(
-        holder=holder,
-        desk=Desk(store, store, clock, ("mattermost",)),
-        clock=clock,
-        book=store,
-        accounts={},
-    )
+    service = inbound(holder, store, clock)
     outcome = asyncio.run(service.submit(ALICE, category_id=category, values=values, nonce="n"))
     refusal = "Je ne peux pas joindre Camille Exemple depuis ici : écris à l'équipe d'animation"
     if where:
@@ -227,13 +230,7 @@ def test_a_database_failure_logs_no_value_of_the_request(
     holder = RegistryHolder(registry_path=REGISTRY, catalog_dir=CATALOG, clock=clock)
     holder.load()
     store = SqlStore(engine)
-    service = Inbound(
-        holder=holder,
-        desk=Desk(store, store, clock, ("mattermost",)),
-        clock=clock,
-        book=store,
-        accounts={},
-    )
+    service = inbound(holder, store, clock)
     typed = Typed(ALICE, "direct", "demande convention domifa : licenciement de Bob Martin")
     with caplog.at_level(logging.INFO):
         answer = asyncio.run(service.command(typed)).text
