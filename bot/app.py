@@ -12,6 +12,10 @@ from bot.core.people import Platform
 from bot.core.ports import Accounts, Notifier
 from bot.core.requests.model import Request
 from bot.core.signing import Signer
+from bot.matrix.adapter import MatrixAdapter
+from bot.matrix.client import MatrixClient
+from bot.matrix.notifier import MatrixNotifier
+from bot.matrix.render import MatrixRenderer
 from bot.mattermost.buttons import Buttons
 from bot.mattermost.client import MattermostClient
 from bot.mattermost.interactions import Interactions
@@ -20,13 +24,16 @@ from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.routes import router
 from bot.mattermost.slash import ASGIApp, SlashCommands, fast_path
 from bot.mattermost.tokens import Tokens
+from bot.service.dialogue import Dialogue
 from bot.service.inbound import Inbound
+from bot.service.limits import RateLimit
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
 from bot.service.settings import Settings
-from bot.service.web import create_app
+from bot.service.web import Beside, create_app
 from bot.service.worker import Worker
 from bot.store.engine import make_engine, migrate
+from bot.store.inbox import SqlInbox
 from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore
 
@@ -46,6 +53,12 @@ def open_store(settings: Settings) -> tuple[SqlStore, SqlOutbox]:
     return SqlStore(engine), SqlOutbox(engine)
 
 
+def platforms_of(settings: Settings) -> tuple[Platform, ...]:
+    """Where the bot writes to people. Mattermost always: without its API configured,
+    messages wait in the outbox. Matrix when its homeserver is given."""
+    return ("mattermost", "matrix") if settings.matrix_homeserver else ("mattermost",)
+
+
 def desk_for(settings: Settings, store: SqlStore, clock: Clock, metrics: Metrics | None) -> Desk:
     def observe(request: Request, event: str) -> None:
         if metrics is not None:
@@ -54,8 +67,7 @@ def desk_for(settings: Settings, store: SqlStore, clock: Clock, metrics: Metrics
     triage: dict[Platform, str] = {}
     if settings.triage_channel_id:
         triage["mattermost"] = settings.triage_channel_id
-    # Mattermost is always served: without its API configured, messages wait in the outbox.
-    return Desk(store, store, clock, ("mattermost",), triage=triage, observer=observe)
+    return Desk(store, store, clock, platforms_of(settings), triage=triage, observer=observe)
 
 
 def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
@@ -64,6 +76,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
     if settings.secret is None:
         raise ValueError("ANIMATION_SECRET is required")
     store, outbox = open_store(settings)
+    inbox = SqlInbox(store.engine)
     metrics = Metrics(outbox_counts=outbox.counts)
     holder = RegistryHolder(
         registry_path=settings.registry,
@@ -76,19 +89,25 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
     tokens = Tokens(Signer(settings.secret.get_secret_value()), clock)
     buttons = Buttons(tokens, f"{public_url}/mattermost/action")
     renderer = MattermostRenderer(lambda: holder.directory.registry)
-    client = None
     notifiers: dict[Platform, Notifier] = {}
     accounts: dict[Platform, Accounts] = {}
-    if settings.mattermost_url and settings.mattermost_token:
-        client = MattermostClient(
-            settings.mattermost_url,
-            settings.mattermost_token.get_secret_value(),
-            timeout=settings.mattermost_timeout,
-        )
+    mattermost = mattermost_client(settings)
+    if mattermost is not None:
         notifiers["mattermost"] = MattermostNotifier(
-            client, book=store, buttons=buttons, renderer=renderer
+            mattermost, book=store, buttons=buttons, renderer=renderer
         )
-        accounts["mattermost"] = client
+        accounts["mattermost"] = mattermost
+    matrix = matrix_client(settings)
+    matrix_notifier = None
+    if matrix is not None:
+        matrix_notifier = MatrixNotifier(
+            matrix,
+            book=store,
+            rooms=inbox,
+            renderer=MatrixRenderer(lambda: holder.directory.registry),
+            registry=lambda: holder.directory.registry,
+        )
+        notifiers["matrix"] = matrix_notifier
     worker = None
     if notifiers:
         worker = Worker(
@@ -99,6 +118,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             max_delay=settings.retry_max_delay,
             observer=metrics.delivery,
         )
+    wake = worker.wake.set if worker else (lambda: None)
     inbound = Inbound(
         holder=holder,
         desk=desk_for(settings, store, clock, metrics),
@@ -106,14 +126,27 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
         book=store,
         accounts=accounts,
         metrics=metrics,
-        wake=worker.wake.set if worker else (lambda: None),
+        wake=wake,
     )
+    beside: dict[str, Beside] = {}
+    if matrix is not None and matrix_notifier is not None:
+        dialogue = Dialogue(service=inbound, inbox=inbox, book=store, limit=RateLimit(), wake=wake)
+        adapter = MatrixAdapter(
+            client=matrix,
+            dialogue=dialogue,
+            notifier=matrix_notifier,
+            rooms=inbox,
+            allowed=settings.allowed_servers(),
+            clock=clock,
+        )
+        beside["matrix"] = adapter
+        metrics.watch("matrix", adapter.state)
     interactions = Interactions(
         service=inbound,
         tokens=tokens,
         buttons=buttons,
         renderer=renderer,
-        client=client,
+        client=mattermost,
         dialog_url=f"{public_url}/mattermost/dialog",
     )
     commands = SlashCommands(
@@ -134,7 +167,29 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             )
         ],
         worker=worker,
+        beside=beside,
         outbox_counts=outbox.counts,
         metrics=metrics,
     )
     return Bot(fast_path(app, commands, limit=settings.max_body_bytes), store)
+
+
+def mattermost_client(settings: Settings) -> MattermostClient | None:
+    if not (settings.mattermost_url and settings.mattermost_token):
+        return None
+    return MattermostClient(
+        settings.mattermost_url,
+        settings.mattermost_token.get_secret_value(),
+        timeout=settings.mattermost_timeout,
+    )
+
+
+def matrix_client(settings: Settings) -> MatrixClient | None:
+    if not settings.matrix_homeserver:
+        return None
+    return MatrixClient(
+        homeserver=settings.matrix_homeserver,
+        user=settings.matrix_user or "",
+        password=settings.matrix_password.get_secret_value() if settings.matrix_password else None,
+        store=settings.matrix_store,
+    )

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from bot.core.people import Account, Platform
-from bot.core.ports import DeliveryError, OutboxItem, Post
+from bot.core.ports import DeliveryError, OutboxItem, Post, Unchanged
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
 
@@ -194,3 +195,55 @@ class MemoryRequestStore:
 
     def post_of(self, request_id: int, animator_id: str) -> Post | None:
         return self.posts.get((request_id, animator_id))
+
+    def copy_at(self, platform: Platform, post_id: str) -> tuple[int, str] | None:
+        return next(
+            (
+                key
+                for key, post in self.posts.items()
+                if (post.platform, post.id) == (platform, post_id)
+            ),
+            None,
+        )
+
+
+class MemoryInbox:
+    """The `Inbox` and `DirectRooms` ports in memory, enqueuing into a `MemoryOutbox`."""
+
+    def __init__(self, outbox: MemoryOutbox) -> None:
+        self.outbox = outbox
+        self.events: set[tuple[str, str]] = set()
+        self.conversations: dict[tuple[str, str], dict[str, Any]] = {}
+        self.rooms: dict[tuple[str, str], str] = {}
+
+    def seen(self, platform: Platform, event_id: str) -> bool:
+        return (platform, event_id) in self.events
+
+    def conversation(self, platform: Platform, user_id: str) -> Mapping[str, Any] | None:
+        return self.conversations.get((platform, user_id))
+
+    def handled(
+        self,
+        platform: Platform,
+        event_id: str,
+        *,
+        user_id: str,
+        messages: Sequence[Message],
+        conversation: Mapping[str, Any] | Unchanged | None,
+        now: datetime,
+    ) -> bool:
+        if (platform, event_id) in self.events:
+            return False
+        self.events.add((platform, event_id))
+        if conversation is None:
+            self.conversations.pop((platform, user_id), None)
+        elif not isinstance(conversation, Unchanged):
+            self.conversations[(platform, user_id)] = dict(conversation)
+        self.outbox.enqueue(messages, now=now)
+        return True
+
+    def room_of(self, platform: Platform, user_id: str) -> str | None:
+        return self.rooms.get((platform, user_id))
+
+    def remember(self, platform: Platform, user_id: str, room_id: str) -> None:
+        self.rooms[(platform, user_id)] = room_id

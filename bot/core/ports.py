@@ -7,10 +7,10 @@ Each has one implementation per technology (SQL in `bot.store`, a platform in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.core.people import Account, Platform
 from bot.core.requests.messages import Message
@@ -58,6 +58,47 @@ class PostBook(Protocol):
     def record_post(self, request_id: int, animator_id: str, post: Post) -> None: ...
 
     def post_of(self, request_id: int, animator_id: str) -> Post | None: ...
+
+    def copy_at(self, platform: Platform, post_id: str) -> tuple[int, str] | None:
+        """The (request id, co-animator id) whose copy this post is, if it is one."""
+
+
+class Unchanged:
+    """Said of a conversation that an event leaves as it was (`Inbox.handled`)."""
+
+
+UNCHANGED = Unchanged()
+
+
+class Inbox(Protocol):
+    """What people write to the bot on a platform that pushes events (Matrix): each event
+    is handled once, and what it changes (the person's conversation, the messages it gives
+    rise to) is kept with the mark that it was handled, in one step."""
+
+    def seen(self, platform: Platform, event_id: str) -> bool: ...
+
+    def conversation(self, platform: Platform, user_id: str) -> Mapping[str, Any] | None: ...
+
+    def handled(
+        self,
+        platform: Platform,
+        event_id: str,
+        *,
+        user_id: str,
+        messages: Sequence[Message],
+        conversation: Mapping[str, Any] | Unchanged | None,
+        now: datetime,
+    ) -> bool:
+        """Mark the event handled, enqueue `messages` and set the person's conversation
+        (None ends it). False, and nothing done, when it was handled already."""
+
+
+class DirectRooms(Protocol):
+    """Each person's direct conversation with the bot, on platforms where it is a room."""
+
+    def room_of(self, platform: Platform, user_id: str) -> str | None: ...
+
+    def remember(self, platform: Platform, user_id: str, room_id: str) -> None: ...
 
 
 class DeliveryError(Exception):

@@ -135,6 +135,16 @@ def _typeset_prose(text: str) -> str:
     return spaced.replace("« ", "«\u00a0")
 
 
+def fit(text: str, *, limit: int) -> str:
+    """Cut a message on a line boundary to at most `limit` characters, saying it was cut."""
+    if len(text) <= limit:
+        return text
+    notice = "\n… (réponse coupée : elle dépassait la taille d'un message)"
+    head = text[: limit - len(notice)]
+    cut = head.rfind("\n")
+    return (head[:cut] if cut > 0 else head) + notice
+
+
 def closest(value: str, choices: Iterable[str], *, cutoff: float = 70) -> str | None:
     """The choice closest to a mistyped value, if any is close enough."""
     best = process.extractOne(

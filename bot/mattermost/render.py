@@ -8,7 +8,7 @@ from collections.abc import Callable
 from bot.core import markup
 from bot.core.people import PLATFORM_NAMES
 from bot.core.registry.model import Registry
-from bot.core.text import md_escape, typeset
+from bot.core.text import fit, md_escape, typeset
 
 COMMAND = "/animation"
 # Mattermost's own cap on a post (PostMessageMaxRunesV2, docs/mattermost-protocol.md §8).
@@ -69,12 +69,6 @@ def _show(registry: Registry, placeholder: markup.Placeholder) -> str:
     return f"@{animator.mattermost}"
 
 
-def fit_post(text: str, *, limit: int = MAX_POST_RUNES) -> str:
-    """Cut a message on a line boundary so that it fits in one Mattermost post."""
-    if len(text) <= limit:
-        return text
-    notice = "\n… (réponse coupée : elle dépassait la taille d'un message)"
-    budget = limit - len(notice)
-    head = text[:budget]
-    cut = head.rfind("\n")
-    return (head[:cut] if cut > 0 else head) + notice
+def fit_post(text: str) -> str:
+    """Cut on a line boundary so that it fits in one Mattermost post."""
+    return fit(text, limit=MAX_POST_RUNES)

@@ -51,5 +51,7 @@ def configure(*, json_lines: bool | None = None, level: int = logging.INFO) -> N
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # mattermostdriver logs every server error body at ERROR; our worker says what matters.
-    logging.getLogger("mattermostdriver").setLevel(logging.CRITICAL)
+    # The chat clients log server error bodies, user and room ids: personal data. The
+    # worker and the Matrix adapter say what matters, without it.
+    for chatty in ("mattermostdriver", "nio", "peewee"):
+        logging.getLogger(chatty).setLevel(logging.CRITICAL)

@@ -9,6 +9,8 @@ never its type.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -34,6 +36,24 @@ class _OutboxCollector(Collector):
         for state, count in counts.items():
             gauge.add_metric([state], count)
         yield gauge
+
+
+class _StateCollector(Collector):
+    """A loop's state (`web.Beside.state`) as gauges: numbers and yes/no as they are, times
+    as Unix timestamps; text (a problem, in words) is left to `/healthz`."""
+
+    def __init__(self, name: str, state: Callable[[], dict[str, Any]]) -> None:
+        self.name = name
+        self.state = state
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        for key, value in self.state().items():
+            metric = f"animation_{self.name}_{key}"
+            if isinstance(value, bool | int | float):
+                yield GaugeMetricFamily(metric, f"{self.name}: {key}", value=float(value))
+            elif key == "last_sync" and isinstance(value, str):
+                moment = datetime.fromisoformat(value).timestamp()
+                yield GaugeMetricFamily(f"{metric}_timestamp", f"{self.name}: {key}", value=moment)
 
 
 class Metrics:
@@ -71,6 +91,10 @@ class Metrics:
         )
         if outbox_counts is not None:
             self.registry.register(_OutboxCollector(outbox_counts))
+
+    def watch(self, name: str, state: Callable[[], dict[str, Any]]) -> None:
+        """Export a loop's state (`animation_<name>_<field>`)."""
+        self.registry.register(_StateCollector(name, state))
 
     def command(self, subcommand: str, outcome: str, seconds: float) -> None:
         """`subcommand` is a name of `commands.SUBCOMMANDS`, or `autre` (`commands.canonical`)."""

@@ -37,13 +37,28 @@ class Settings(BaseSettings):
     reload_interval: float = Field(default=2.0, gt=0)
     # Slash-command requests larger than this are refused before parsing.
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
+    # Matrix (Tchap): off unless the homeserver is given.
+    matrix_homeserver: str | None = None
+    matrix_user: str | None = None
+    # Used once, to log in when no session is stored; the access token is then reused.
+    matrix_password: SecretStr | None = None
+    # The session, the sync token and the encryption keys: keep it like the database.
+    matrix_store: Path = Path("matrix-store")
+    # Servers whose users may invite and use the bot; the bot's own by default.
+    matrix_allowed_servers: Annotated[tuple[str, ...], NoDecode] = ()
 
-    @field_validator("command_tokens", mode="before")
+    @field_validator("command_tokens", "matrix_allowed_servers", mode="before")
     @classmethod
-    def _split_tokens(cls, value: object) -> object:
+    def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(t.strip() for t in value.split(",") if t.strip())
         return value
+
+    def allowed_servers(self) -> frozenset[str]:
+        """The servers whose users may use the bot on Matrix: listed, or the bot's own."""
+        if self.matrix_allowed_servers:
+            return frozenset(self.matrix_allowed_servers)
+        return frozenset({(self.matrix_user or "").partition(":")[2]})
 
     def token_values(self) -> tuple[str, ...]:
         return tuple(t.get_secret_value() for t in self.command_tokens)

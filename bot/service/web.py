@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, Protocol
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -27,23 +27,41 @@ HTTP_MESSAGES = {
 }
 
 
+class Beside(Protocol):
+    """A loop that runs beside the HTTP service (a chat platform's sync) and says how it
+    goes, without personal data."""
+
+    async def run(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+
 def create_app(
     *,
     holder: RegistryHolder,
     reload_interval: float,
     routers: Sequence[APIRouter] = (),
     worker: Worker | None = None,
+    beside: Mapping[str, Beside] | None = None,
     outbox_counts: Callable[[], dict[str, int]] | None = None,
     metrics: Metrics | None = None,
 ) -> FastAPI:
+    """`beside`: loops to run with the service, by name (`/healthz` reports each)."""
+    loops = dict(beside or {})
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(_watch_registry(holder, reload_interval))]
+        tasks += [asyncio.create_task(loop.run()) for loop in loops.values()]
         if worker is not None:
             tasks.append(asyncio.create_task(worker.run()))
         try:
             yield
         finally:
+            for loop in loops.values():
+                loop.stop()
             if worker is not None:  # let it finish the message in hand and release the rest
                 worker.stop()
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
@@ -68,6 +86,7 @@ def create_app(
     @app.get("/healthz")
     async def healthz() -> Response:
         body, status = health(holder)
+        body |= {name: loop.state() for name, loop in loops.items()}
         if outbox_counts is not None and status == 200:
             try:
                 body["outbox"] = await asyncio.to_thread(outbox_counts)

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from bot.core.people import Account
+from bot.core.people import Account, Platform
 from bot.core.ports import Post
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
@@ -186,6 +186,14 @@ class SqlStore:
         )
         with self.engine.begin() as connection:
             connection.execute(statement)
+
+    def copy_at(self, platform: Platform, post_id: str) -> tuple[int, str] | None:
+        query = select(posts.c.request_id, posts.c.animator_id).where(
+            (posts.c.platform == platform) & (posts.c.post_id == post_id)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else (int(row.request_id), str(row.animator_id))
 
     def post_of(self, request_id: int, animator_id: str) -> Post | None:
         with self.engine.connect() as connection:

@@ -83,6 +83,7 @@ posts = Table(
     Column("post_id", String(255), nullable=False),
     Column("recipient_id", String(255)),
     Column("channel_id", String(255)),
+    Index("request_posts_post", "platform", "post_id"),  # which copy a reaction is on
 )
 
 outbox = Table(
@@ -101,4 +102,32 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
     Index("outbox_due", "status", "next_attempt_at"),
+)
+
+# Events people wrote to the bot on a platform that pushes them (Matrix), once handled.
+inbound_events = Table(
+    "inbound_events",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("event_id", String(255), primary_key=True),
+    Column("handled_at", UtcDateTime, nullable=False, index=True),
+)
+
+# A person's conversation with the bot in progress (a request asked question by question).
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("user_id", String(255), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Each person's direct conversation with the bot, where it is a room (Matrix).
+direct_rooms = Table(
+    "direct_rooms",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("user_id", String(255), primary_key=True),
+    Column("room_id", String(255), nullable=False),
 )

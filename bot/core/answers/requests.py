@@ -6,32 +6,15 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from rapidfuzz import fuzz, process
-
 from bot.core import markup
 from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
 from bot.core.people import Account
-from bot.core.registry.model import Registry
 from bot.core.registry.schema import Category
 from bot.core.reply import Reply
+from bot.core.requests.categories import find_category, offered
 from bot.core.requests.forms import form_for, inline_values, read_submission
 from bot.core.requests.lifecycle import RoutingError
-from bot.core.text import compact, fold
-
-
-def find_category(registry: Registry, text: str) -> tuple[Category | None, str]:
-    """The category named first (`convention`, `mal-etre`), or described (`je me sens mal`)."""
-    words = text.split()
-    if not words:
-        return None, ""
-    by_id = {compact(fold(c.id)): c for c in registry.categories.values()}
-    first = by_id.get(compact(fold(words[0])))
-    if first is not None:
-        return first, text.split(None, 1)[1] if len(words) > 1 else ""
-    labels = {c.id: fold(f"{c.id} {c.label}") for c in registry.categories.values()}
-    best = process.extractOne(fold(text), labels, scorer=fuzz.token_set_ratio, score_cutoff=80)
-    return (registry.categories[best[2]], "") if best else (None, "")
 
 
 def inline_usage(category: Category) -> str:
@@ -48,7 +31,7 @@ def demande(directory: Directory, rest: str, *, who: Account, command_id: str, d
     categories = tuple(registry.categories.values())
     if not rest.strip():
         lines = ["Quel est le sujet de ta demande ?"]
-        for choice in sorted(categories, key=lambda c: c.confidential):
+        for choice in offered(registry):
             lock = "🔒 " if choice.confidential else ""
             lines.append(f"- {lock}`{choice.id}` : {choice.description}")
         lines.append(

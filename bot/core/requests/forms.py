@@ -11,7 +11,7 @@ from bot.core.matching.names import Entity
 from bot.core.people import Account
 from bot.core.registry.schema import Category
 from bot.core.requests.model import CONTACT_METHODS, Draft
-from bot.core.text import clean, closest, fold, shorten
+from bot.core.text import clean, closest, fold, quote_user_text, shorten
 
 FieldKind = Literal["text", "textarea", "select"]
 CONFIDENTIAL_INTRO = (
@@ -147,6 +147,11 @@ def _team(directory: Directory, typed: str, errors: dict[str, str]) -> Entity | 
     return None
 
 
+def choice_of(directory: Directory, name: str, typed: str) -> str | None:
+    """The value of the select `name` (`animator`, `contact_method`) a person means."""
+    return _option(directory, name, typed, {})
+
+
 def _option(directory: Directory, name: str, typed: str, errors: dict[str, str]) -> str | None:
     """A select's value, also when typed by hand (`/animation demande mal-etre camille tchap`)."""
     if not typed:
@@ -166,8 +171,22 @@ def _option(directory: Directory, name: str, typed: str, errors: dict[str, str])
     key = fold(typed)
     found = choices.get(key) or choices.get(closest(key, choices, cutoff=80) or "")
     if found is None:
-        errors[name] = shorten(f"Choix inconnu « {typed} ».", 120)
+        errors[name] = f"Choix inconnu {quote_user_text(typed, limit=60)}."
     return found
+
+
+def check_field(directory: Directory, category: Category, name: str, typed: str) -> str | None:
+    """What would be wrong with this one answer, in French; None when it is good."""
+    text = clean(typed)
+    field = next(f for f in form_for(directory, category).fields if f.name == name)
+    if not text:
+        return None if field.optional else "Ce champ est nécessaire."
+    errors: dict[str, str] = {}
+    if name == "team":
+        _team(directory, text, errors)
+    elif name in ("animator", "contact_method"):
+        _option(directory, name, text, errors)
+    return errors.get(name)
 
 
 def inline_values(category: Category, text: str) -> dict[str, str]:

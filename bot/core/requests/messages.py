@@ -27,9 +27,10 @@ class Message:
     """One message to deliver on `platform`, in Markdown with placeholders (`markup`).
 
     `send`: a new message to `to` (a person gets it in their direct conversation
-    with the bot). A `send` to a co-animator about a request is that person's copy:
-    the platform records it, so that later actions and updates can be checked
-    against it. `update`: replace the text and buttons of that copy, for `to`.
+    with the bot), as a reply to `reply_to` where the platform threads replies. A
+    `send` to a co-animator about a request is that person's copy: the platform
+    records it, so that later actions and updates can be checked against it.
+    `update`: replace the text and buttons of that copy, for `to`.
     """
 
     kind: Kind
@@ -40,6 +41,7 @@ class Message:
     buttons: tuple[Action, ...] = ()  # the co-animator's actions, as buttons or reactions
     choices: tuple[tuple[str, str], ...] = field(default=())  # reassign menu: (id, label)
     confidential: bool = False  # the first button then says « Je prends contact »
+    reply_to: str | None = None  # on platforms that thread replies: the message answered
 
     @property
     def animator_copy(self) -> str | None:
@@ -55,6 +57,7 @@ class Message:
             "buttons": list(self.buttons),
             "choices": [list(choice) for choice in self.choices],
             "confidential": self.confidential,
+            "reply_to": self.reply_to,
         }
 
     @classmethod
@@ -71,4 +74,5 @@ class Message:
             buttons=tuple(payload.get("buttons", ())),
             choices=tuple((str(a), str(b)) for a, b in payload.get("choices", ())),
             confidential=bool(payload.get("confidential", False)),
+            reply_to=payload.get("reply_to"),
         )

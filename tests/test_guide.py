@@ -1,0 +1,115 @@
+"""A request asked one question at a time (Tchap has no forms), as a transcript: what the
+person answers, what the bot then asks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.core.answers.guide import Guide, Step, answer, start
+from bot.core.desk import Desk
+from bot.core.matching.directory import Directory
+from bot.core.people import Account
+from tests.fakes import FakeClock, MemoryRequestStore
+
+ZOE = Account("matrix", "@zoe:tchap.example", "@zoe:tchap.example")
+
+
+@pytest.fixture
+def store() -> MemoryRequestStore:
+    return MemoryRequestStore()
+
+
+@pytest.fixture
+def desk(store: MemoryRequestStore, clock: FakeClock) -> Desk:
+    return Desk(store, store, clock, ("mattermost", "matrix"))
+
+
+def talk(directory: Directory, desk: Desk, clock: FakeClock, answers: list[str]) -> list[Step]:
+    """The conversation from its start, one step per answer."""
+    steps = [start(directory, None, nonce="n1", now=clock.now())]
+    for typed in answers:
+        guide = steps[-1].guide
+        assert guide is not None, f"the conversation ended before « {typed} »"
+        steps.append(answer(directory, guide, typed, who=ZOE, desk=desk))
+    return steps
+
+
+def test_a_request_from_the_first_question_to_envoyer(
+    directory: Directory, desk: Desk, store: MemoryRequestStore, clock: FakeClock
+) -> None:
+    steps = talk(
+        directory,
+        desk,
+        clock,
+        ["1", "plancton", "domifa", "La convention est bloquée", "passer", "peut-être", "envoyer"],
+    )
+    said = [step.text for step in steps]
+    assert said[0].startswith("Quel est le sujet de ta demande ? Réponds par le numéro :\n1. ")
+    assert "🔒 Je me sens mal dans mon équipe" in said[0]
+    assert "Quelle est ton équipe, ou ton incubateur ?" in said[1]
+    assert said[2].startswith("Je ne trouve pas cette équipe sur beta.gouv.fr.")
+    assert said[2].endswith("Quelle est ton équipe, ou ton incubateur ?")
+    assert said[3] == "En quelques mots, quel est l'objet de ta demande ?"
+    assert said[4].startswith("Des détails qui aideront")
+    assert "- Équipe ou incubateur : « `domifa` »" in said[5]
+    assert "- Détails : aucun" in said[5] and said[5].endswith("ou « annuler ».")
+    assert said[6].startswith("Réponds « envoyer » pour l'envoyer")  # « peut-être » is no yes
+    assert said[7].startswith("Ta demande n° 1 est enregistrée.")
+    assert (steps[-1].guide, steps[-1].submitted) == (None, 1)
+    request = store.get(1)
+    assert request is not None and (request.team_id, request.subject) == (
+        "domifa",
+        "La convention est bloquée",
+    )
+    assert request.requester == ZOE
+
+
+def test_envoyer_twice_is_one_request(
+    directory: Directory, desk: Desk, store: MemoryRequestStore, clock: FakeClock
+) -> None:
+    steps = talk(directory, desk, clock, ["convention", "domifa", "objet", "passer"])
+    summary = steps[-1].guide
+    assert summary is not None
+    first = answer(directory, summary, "envoyer", who=ZOE, desk=desk)
+    again = answer(directory, summary, "envoyer", who=ZOE, desk=desk)  # delivered twice
+    assert first.submitted == again.submitted == 1 and len(store.requests) == 1
+
+
+def test_annuler_at_any_time(directory: Directory, desk: Desk, clock: FakeClock) -> None:
+    for answers in (["annuler"], ["1", "Annuler"], ["1", "domifa", "objet", "passer", "ANNULER"]):
+        last = talk(directory, desk, clock, answers)[-1]
+        assert (last.text, last.guide) == ("C'est annulé : rien n'a été envoyé.", None)
+
+
+def test_a_confidential_request_asks_only_who_and_how(
+    directory: Directory, desk: Desk, store: MemoryRequestStore, clock: FakeClock
+) -> None:
+    steps = talk(directory, desk, clock, ["je me sens mal", "2", "1", "envoyer"])
+    said = [step.text for step in steps]
+    assert "Seule la personne que tu choisis sera prévenue" in said[1]
+    assert "1. Camille Exemple\n2. Dominique Exemple" in said[1]
+    assert said[2].startswith("Comment veux-tu qu'on te joigne ?\n1. Tchap")
+    assert "- Personne choisie : « `Dominique Exemple` »" in said[3]
+    assert said[4].startswith("🔒 C'est noté (n° 1)")
+    request = store.get(1)
+    assert request is not None and request.confidential
+    assert (request.assignees, request.contact_method) == (("dominique-exemple",), "tchap")
+    assert (request.subject, request.details) == ("", "")
+
+
+def test_a_number_out_of_range_or_an_unknown_word_asks_again(
+    directory: Directory, desk: Desk, clock: FakeClock
+) -> None:
+    for typed in ("0", "42", "cosmonaute"):
+        step = talk(directory, desk, clock, [typed])[-1]
+        assert step.text.startswith("Je n'ai pas compris : réponds par un numéro de 1 à 6")
+        assert step.guide is not None and step.guide.category is None
+
+
+def test_the_conversation_survives_as_json_and_expires(clock: FakeClock) -> None:
+    guide = Guide("convention", 2, (("team", "domifa"), ("subject", "x")), "n1", clock.now())
+    assert Guide.from_json(guide.to_json()) == guide
+    assert not guide.expired(clock.now() + timedelta(hours=23))
+    assert guide.expired(clock.now() + timedelta(days=1, seconds=1))
