@@ -4,6 +4,7 @@ would be, that write to the bot, react, and read what it answers."""
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from nio import (
     SyncResponse,
 )
 
+TIMELINE = {"room": {"timeline": {"limit": 500}}}  # a joined room's whole recent history
 ENCRYPTED = {
     "type": "m.room.encryption",
     "state_key": "",
@@ -54,13 +56,21 @@ class Person:
     undecryptable: int = 0
 
     async def open(self) -> Person:
+        """Their one device, as an app keeps it: logged in once, its session restored after."""
         self.store.mkdir(parents=True, exist_ok=True)
         config = AsyncClientConfig(store_sync_tokens=True, encryption_enabled=True)
         self.nio = AsyncClient(
             self.homeserver, self.user_id, store_path=str(self.store), config=config
         )
-        answer = await self.nio.login(self.password, device_name="tests")
-        assert isinstance(answer, LoginResponse), answer
+        session = self.store / "session.json"
+        if session.exists():
+            saved = json.loads(session.read_text())
+            self.nio.restore_login(self.user_id, saved["device_id"], saved["access_token"])
+        else:
+            answer = await self.nio.login(self.password, device_name="tests")
+            assert isinstance(answer, LoginResponse), answer
+            saved = {"device_id": answer.device_id, "access_token": answer.access_token}
+            session.write_text(json.dumps(saved))
         await self.step(0)
         return self
 
@@ -69,7 +79,7 @@ class Person:
 
     async def step(self, timeout_ms: int = 300) -> None:
         """One sync: invitations accepted, what arrived kept, keys exchanged."""
-        answer = await self.nio.sync(timeout=timeout_ms)
+        answer = await self.nio.sync(timeout=timeout_ms, sync_filter=TIMELINE)
         assert isinstance(answer, SyncResponse), answer
         for room_id, info in answer.rooms.invite.items():
             if any(isinstance(e, InviteMemberEvent) for e in info.invite_state):

@@ -27,7 +27,7 @@ from bot.service.inbound import Place
 
 log = logging.getLogger(__name__)
 POLL_MS = 30_000
-RETRY_SECONDS = (1, 2, 5, 10, 30)
+RETRY_SECONDS = (1, 2, 5, 10)  # then every 10 s: a homeserver back is soon seen
 
 
 @dataclass
@@ -75,11 +75,15 @@ class MatrixAdapter:
         try:
             await self._retrying(self.client.open)
             first = self.client.first_start
-            await self._retrying(lambda: self._sync(timeout_ms=0, history=first))
+            # The first sync brings every room's state (the client keeps none across a
+            # restart); on the very first start, the rooms' history too, left unanswered.
+            await self._retrying(lambda: self._sync(timeout_ms=0, history=first, full=True))
             self.notifier.attach(asyncio.get_running_loop())
             self.dialogue.wake()
             while not self._stopping.is_set():
-                await self._retrying(lambda: self._sync(timeout_ms=POLL_MS, history=False))
+                await self._retrying(
+                    lambda: self._sync(timeout_ms=POLL_MS, history=False, full=False)
+                )
         except asyncio.CancelledError:
             pass
         finally:
@@ -112,20 +116,20 @@ class MatrixAdapter:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), timeout=delay)
 
-    async def _sync(self, *, timeout_ms: int, history: bool) -> None:
-        batch = await self.client.sync(timeout_ms=timeout_ms, full_state=history)
+    async def _sync(self, *, timeout_ms: int, history: bool, full: bool) -> None:
+        batch = await self.client.sync(timeout_ms=timeout_ms, full_state=full)
         self.health.connected = True
         self.health.last_sync = self.clock.now()
         self.health.rooms = self.client.rooms()
         await self._invites(batch)
-        if history:
-            return  # the very first start: what was written before is not for the bot
-        for room, events in batch.timelines.items():
-            if room in batch.gaps:
-                start, end = batch.gaps[room]
-                events = await self.client.backfill(room, start, end) + events
-            for event in after_joining(events, self.client.user):
-                await self._handle(room, event)
+        if not history:  # the very first start: what was written before is not for the bot
+            for room, events in batch.timelines.items():
+                if room in batch.gaps:
+                    start, end = batch.gaps[room]
+                    events = await self.client.backfill(room, start, end) + events
+                for event in after_joining(events, self.client.user):
+                    await self._handle(room, event)
+        await asyncio.to_thread(self.client.done, batch)
 
     async def _invites(self, batch: Batch) -> None:
         for invite in batch.invites:
@@ -157,4 +161,5 @@ class MatrixAdapter:
             await self.dialogue.reacted(reacted)
         elif event.kind == "unreadable":
             self.health.undecryptable += 1
-            await self.dialogue.unreadable(who, room, event.event_id)
+            if direct:  # in a room with others, it may not have been for the bot
+                await self.dialogue.unreadable(who, room, event.event_id)

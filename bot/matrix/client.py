@@ -11,7 +11,6 @@ database. nio retries forever by default; here a failure comes back at once, as 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 from collections.abc import Awaitable
@@ -26,7 +25,6 @@ from nio import (
     JoinError,
     LocalProtocolError,
     LoginResponse,
-    MegolmEvent,
     RoomCreateError,
     RoomMessagesResponse,
     RoomPreset,
@@ -40,6 +38,7 @@ from bot.matrix.events import Batch, Event, event_of, read
 
 T = TypeVar("T")
 SESSION = "session.json"
+NEXT_BATCH = "next-batch"  # the sync token after what was handled
 KNOWN_WITHIN = 30  # seconds for a room just created to come back in a sync
 BACKFILL = 500  # events fetched at most for a room where a sync left some out
 TIMELINE = {"room": {"timeline": {"limit": 100}}}  # events per room in one sync
@@ -63,7 +62,7 @@ class MatrixClient:
         self.password = password
         self.store = store
         config = AsyncClientConfig(
-            store_sync_tokens=True,
+            store_sync_tokens=False,  # kept by `done`, once what a sync brought is handled
             encryption_enabled=True,
             max_limit_exceeded=0,
             max_timeouts=0,
@@ -71,15 +70,18 @@ class MatrixClient:
         )
         self.nio = AsyncClient(self.homeserver, user, store_path=str(store), config=config)
         self.rooms_changed = asyncio.Event()
+        self.since: str | None = None  # where the next sync starts: after what was handled
 
     @property
     def first_start(self) -> bool:
         """No sync token stored: the rooms' history is not for the bot to answer."""
-        return not self.nio.loaded_sync_token
+        return self.since is None
 
     async def open(self) -> None:
         """Restore the stored session, or log in once and store it. Raises `MatrixError`."""
         self.store.mkdir(parents=True, exist_ok=True)
+        token = self.store / NEXT_BATCH
+        self.since = (token.read_text(encoding="utf-8").strip() or None) if token.exists() else None
         session = self.store / SESSION
         if session.exists():
             saved = json.loads(session.read_text(encoding="utf-8"))
@@ -120,9 +122,11 @@ class MatrixClient:
 
     async def sync(self, *, timeout_ms: int, full_state: bool = False) -> Batch:
         """One sync, then what encryption needs: keys uploaded, queried, claimed, sent."""
-        since = self.nio.next_batch or self.nio.loaded_sync_token or None
+        since = self.since
         answer = await delivery(
-            self.nio.sync(timeout=timeout_ms, sync_filter=TIMELINE, full_state=full_state)
+            self.nio.sync(
+                timeout=timeout_ms, sync_filter=TIMELINE, since=since, full_state=full_state
+            )
         )
         if not isinstance(answer, SyncResponse):
             raise _refused(answer)
@@ -136,6 +140,15 @@ class MatrixClient:
         if answer.rooms.join or answer.rooms.leave:
             self.rooms_changed.set()
         return read(answer, since)
+
+    def done(self, batch: Batch) -> None:
+        """What `batch` brought is handled: the next sync, even after a restart, starts after
+        it (and not before: what was not handled comes again)."""
+        token = self.store / NEXT_BATCH
+        fresh = token.with_suffix(".new")
+        fresh.write_text(batch.next_batch, encoding="utf-8")
+        fresh.replace(token)
+        self.since = batch.next_batch
 
     async def backfill(self, room_id: str, start: str, end: str) -> list[Event]:
         """The events a sync left out of a room, between two of its tokens, oldest first
@@ -209,11 +222,6 @@ class MatrixClient:
 
     def rooms(self) -> int:
         return len(self.nio.rooms)
-
-    async def ask_key(self, event: MegolmEvent) -> None:
-        """Ask the sender's devices again for the key of an event the bot could not read."""
-        with contextlib.suppress(LocalProtocolError):  # asked already
-            await self.nio.request_room_key(event)
 
     async def close(self) -> None:
         await self.nio.close()

@@ -40,6 +40,7 @@ class Batch:
     """One sync: invitations, and each joined room's new events in order (`gap`: the
     homeserver left some out, to fetch before them)."""
 
+    next_batch: str = ""
     invites: list[Invite] = field(default_factory=list)
     timelines: dict[str, list[Event]] = field(default_factory=dict)
     gaps: dict[str, tuple[str, str]] = field(default_factory=dict)  # room -> (from, back to)
@@ -47,7 +48,7 @@ class Batch:
 
 def read(answer: Any, since: str | None) -> Batch:
     """A sync's answer, as this module's values (nio's objects are read by their JSON)."""
-    batch = Batch()
+    batch = Batch(next_batch=str(answer.next_batch))
     for room_id, info in answer.rooms.invite.items():
         for raw in info.invite_state:  # nio keeps a member's content apart from its source
             if getattr(raw, "membership", None) == "invite":

@@ -117,9 +117,12 @@ class Dialogue:
         )
         if reply.form is not None or reply.choices:
             return self._start(event, reply)
+        # A request stored: the desk writes its confirmation to the person's direct room.
+        answer = [] if reply.submitted is not None else [reply.text]
         if reply.visibility == "private" and event.where != "direct":
-            return [self._in_room(event, ELSEWHERE), self._to_person(event, reply.text)], UNCHANGED
-        return [self._in_room(event, reply.text)], UNCHANGED
+            private = [self._to_person(event, text) for text in answer]
+            return [self._in_room(event, ELSEWHERE), *private], UNCHANGED
+        return [self._in_room(event, text) for text in answer], UNCHANGED
 
     def _start(self, event: Written, reply: Reply) -> Answer:
         """A request to make: asked question by question, in the person's direct room."""
@@ -141,7 +144,10 @@ class Dialogue:
             who=event.who,
             desk=self.service.desk,
         )
-        return [self._in_room(event, step.text)], (step.guide.to_json() if step.guide else None)
+        state = step.guide.to_json() if step.guide else None
+        if step.submitted is not None:  # the desk writes the confirmation to this room
+            return [], state
+        return [self._in_room(event, step.text)], state
 
     async def _reassign(self, event: Written) -> list[Message]:
         on = event.replying_to or ""
