@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import uuid
 from collections.abc import Iterator
@@ -12,10 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.live import health
+from tests.live import free_port, health, run_cli
 from tests.matrix_people import run
 from tests.synapse import Synapse
-from tests.test_matrix_e2e import Tchap, start_tchap
+from tests.test_matrix_e2e import Tchap, matrix_env, start_tchap
 
 pytestmark = pytest.mark.slow
 
@@ -76,3 +77,51 @@ def test_sigterm_stops_the_sync_and_the_service_cleanly(synapse: Synapse, tmp_pa
     assert world.bot.process.wait(timeout=30) in (0, -signal.SIGTERM)
     log = world.bot.log.read_text(encoding="utf-8")
     assert "Application shutdown complete" in log and "Traceback" not in log
+
+
+def doctor(tchap: Tchap, **changes: str) -> tuple[int, str]:
+    settings = {**matrix_env(tchap.synapse, tchap.home, tchap.bot_id), **changes}
+    result = run_cli(["doctor"], workdir=tchap.home, env=settings)
+    return result.returncode, result.stdout
+
+
+def test_doctor_checks_the_homeserver_the_session_and_the_store(tchap: Tchap) -> None:
+    code, out = doctor(tchap)
+    assert code == 0, out
+    assert f"✓ Tchap : serveur {tchap.synapse.url} joignable" in out
+    assert f"✓ Tchap : session valable pour {tchap.bot_id} (appareil " in out
+    assert "✓ Mattermost non configuré : seul Tchap est servi" in out
+    assert "✓ Tchap : comptes acceptés des serveurs localhost" in out
+
+
+def test_doctor_says_what_to_fix_on_the_matrix_side(tchap: Tchap, tmp_path: Path) -> None:
+    code, out = doctor(tchap, ANIMATION_MATRIX_HOMESERVER=f"http://127.0.0.1:{free_port()}")
+    assert code == 1 and "✗ Tchap : serveur" in out and "ANIMATION_MATRIX_HOMESERVER" in out
+    assert "session" not in out  # nothing asked of a server that is not there
+
+    fresh = tmp_path / "fresh-store"
+    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(fresh), ANIMATION_MATRIX_PASSWORD="")
+    assert code == 0 and "✓ Tchap : pas encore de session" in out
+    unset = {**matrix_env(tchap.synapse, tchap.home, tchap.bot_id)}
+    del unset["ANIMATION_MATRIX_PASSWORD"]
+    result = run_cli(
+        ["doctor"], workdir=tchap.home, env={**unset, "ANIMATION_MATRIX_STORE": str(fresh)}
+    )
+    assert result.returncode == 1 and "définis ANIMATION_MATRIX_PASSWORD" in result.stdout
+    assert not fresh.exists()  # doctor never logs in: no new device, no session written
+
+    fresh.mkdir()
+    stored = json.loads((tchap.home / "matrix-store" / "session.json").read_text("utf-8"))
+    (fresh / "session.json").write_text(json.dumps({**stored, "access_token": "revoked"}), "utf-8")
+    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(fresh))
+    assert code == 1 and "✗ Tchap : session du bot valable" in out
+    assert f"supprime {fresh / 'session.json'}" in out and "revoked" not in out
+
+    code, out = doctor(tchap, ANIMATION_MATRIX_USER=tchap.users["zoe"])
+    assert code == 1 and f"celle d'un autre compte que {tchap.users['zoe']}" in out
+
+    (tmp_path / "a-file").write_text("", "utf-8")
+    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(tmp_path / "a-file" / "store"))
+    assert code == 1 and f"✗ Tchap : dossier {tmp_path / 'a-file' / 'store'} utilisable" in out
+    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(tmp_path / "new" / "store"))
+    assert code == 0 and "✓ Tchap : dossier" in out

@@ -10,6 +10,7 @@ from datetime import date
 from bot.core.ports import DeliveryError
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.matrix.checkup import Account, checkup
 from bot.mattermost.client import MattermostClient
 from bot.service.settings import Settings
 from bot.store.engine import make_engine, schema_revisions
@@ -27,20 +28,39 @@ class Check:
 
 
 def run(settings: Settings, *, team: str | None, today: date) -> list[Check]:
-    checks = [_registry(settings, today), _database(settings), _secret(settings), _tokens(settings)]
+    checks = [_registry(settings, today), _database(settings), _secret(settings)]
+    mattermost = bool(settings.mattermost_url or settings.mattermost_token)
+    if mattermost or not settings.matrix_homeserver:
+        checks += [_tokens(settings), *_mattermost_side(settings, team), _public_url(settings)]
+    else:
+        checks.append(Check(True, "Mattermost non configuré : seul Tchap est servi"))
+    if settings.matrix_homeserver:
+        checks += _matrix_side(settings)
+    return checks
+
+
+def _mattermost_side(settings: Settings, team: str | None) -> list[Check]:
     client = _client(settings)
     if client is None:
-        checks.append(
+        return [
             Check(
                 False,
                 "Mattermost : ANIMATION_MATTERMOST_URL et ANIMATION_MATTERMOST_TOKEN",
                 "définis-les (l'adresse du serveur et le jeton du compte de bot)",
             )
-        )
-    else:
-        checks += _mattermost(client, settings, team)
-    checks.append(_public_url(settings))
-    return checks
+        ]
+    return _mattermost(client, settings, team)
+
+
+def _matrix_side(settings: Settings) -> list[Check]:
+    account = Account(
+        homeserver=settings.matrix_homeserver or "",
+        user=settings.matrix_user,
+        password=settings.matrix_password is not None,
+        store=settings.matrix_store,
+        allowed=settings.allowed_servers(),
+    )
+    return [Check(f.ok, f.label, f.fix) for f in checkup(account)]
 
 
 def _registry(settings: Settings, today: date) -> Check:
