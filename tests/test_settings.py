@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from bot.service.settings import load_settings
 
@@ -47,3 +48,21 @@ def test_env_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 
 def test_only_animation_variables_count() -> None:
     assert load_settings({"REGISTRY": "x", "ANIMATION_REGISTRY": "y"}).registry == Path("y")
+
+
+@pytest.mark.parametrize("user", [None, "bot", "bot:server", "@bot", "@bot:"])
+def test_matrix_needs_the_bots_full_id(user: str | None) -> None:
+    environ = {"ANIMATION_MATRIX_HOMESERVER": "https://matrix.example.org"}
+    if user is not None:
+        environ["ANIMATION_MATRIX_USER"] = user
+    with pytest.raises(ValidationError) as error:
+        load_settings(environ)
+    assert error.value.errors()[0]["loc"] == ("matrix_user",)
+
+
+def test_matrix_allowed_servers_default_to_the_bots_own() -> None:
+    settings = load_settings(
+        {"ANIMATION_MATRIX_HOMESERVER": "https://m.example.org", "ANIMATION_MATRIX_USER": "@b:x.fr"}
+    )
+    assert settings.allowed_servers() == {"x.fr"}
+    assert load_settings({"ANIMATION_MATRIX_USER": "anything"}).matrix_user == "anything"

@@ -178,7 +178,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     if not settings.command_tokens:
         print(
-            "ANIMATION_COMMAND_TOKENS est vide : toutes les commandes seront refusées (401).",
+            "ANIMATION_COMMAND_TOKENS est vide : toutes les commandes /animation de Mattermost "
+            "seront refusées (401).",
+            file=sys.stderr,
+        )
+    if settings.matrix_homeserver:
+        print(
+            f"Tchap : le bot se connecte à {settings.matrix_homeserver} en tant que "
+            f"{settings.matrix_user} (session et clés dans {settings.matrix_store}).",
             file=sys.stderr,
         )
     try:

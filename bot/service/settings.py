@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PREFIX = "ANIMATION_"
@@ -39,7 +40,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
     # Matrix (Tchap): off unless the homeserver is given.
     matrix_homeserver: str | None = None
-    matrix_user: str | None = None
+    matrix_user: str | None = Field(default=None, validate_default=True)
     # Used once, to log in when no session is stored; the access token is then reused.
     matrix_password: SecretStr | None = None
     # The session, the sync token and the encryption keys: keep it like the database.
@@ -52,6 +53,13 @@ class Settings(BaseSettings):
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
+
+    @field_validator("matrix_user")
+    @classmethod
+    def _full_user_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("matrix_homeserver") and not re.fullmatch(r"@[^:\s]+:\S+", value or ""):
+            raise ValueError("the bot's full Matrix id, @name:server, is needed")
         return value
 
     def allowed_servers(self) -> frozenset[str]:
