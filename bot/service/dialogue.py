@@ -35,8 +35,8 @@ UNREADABLE = (
     "est ouvert et connecté sur ton appareil, puis réessaie."
 )
 TOO_FAST = (
-    "Tu m'écris beaucoup en peu de temps : je mets de côté tes messages pendant une minute, "
-    "puis je reprends."
+    "Tu m'écris beaucoup en peu de temps : je ne réponds pas aux messages qui arrivent trop "
+    "vite. Si l'un d'eux reste sans réponse, renvoie-le dans une minute."
 )
 REFUSED = {
     "unknown_post": "Ce message n'est pas une demande que je t'ai transmise.",
