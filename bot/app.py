@@ -34,6 +34,7 @@ from bot.service.web import Beside, create_app
 from bot.service.worker import Worker
 from bot.store.engine import make_engine, migrate
 from bot.store.inbox import SqlInbox
+from bot.store.leases import SqlLeases
 from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore
 
@@ -138,6 +139,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             rooms=inbox,
             allowed=settings.allowed_servers(),
             clock=clock,
+            leases=SqlLeases(store.engine),
         )
         beside["matrix"] = adapter
         metrics.watch("matrix", adapter.state)

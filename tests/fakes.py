@@ -54,6 +54,10 @@ class RecordingNotifier:
 
     failures: list[DeliveryError] = field(default_factory=list)
     delivered: list[tuple[str, Message]] = field(default_factory=list)
+    on: bool = True  # what `active` says
+
+    def active(self) -> bool:
+        return self.on
 
     def deliver(self, message: Message, *, key: str) -> None:
         if self.failures:
@@ -247,3 +251,21 @@ class MemoryInbox:
 
     def remember(self, platform: Platform, user_id: str, room_id: str) -> None:
         self.rooms[(platform, user_id)] = room_id
+
+
+@dataclass
+class MemoryLeases:
+    """The `Leases` port in memory: name -> (holder, until)."""
+
+    held: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+
+    def hold(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool:
+        current = self.held.get(name)
+        if current is not None and current[0] != holder and current[1] >= now:
+            return False
+        self.held[name] = (holder, until)
+        return True
+
+    def release(self, name: str, holder: str) -> None:
+        if self.held.get(name, ("",))[0] == holder:
+            del self.held[name]

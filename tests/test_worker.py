@@ -97,6 +97,20 @@ def test_messages_of_a_platform_without_notifier_wait(clock: FakeClock) -> None:
     assert box.counts()["pending"] == 1
 
 
+def test_messages_of_a_platform_held_by_another_replica_are_left_untouched(
+    clock: FakeClock,
+) -> None:
+    box = MemoryOutbox()
+    box.enqueue([message("pour Tchap", "matrix")], now=clock.now())
+    standby = RecordingNotifier(on=False)  # another replica holds the Matrix session
+    deliverer = Worker(box, {"matrix": standby}, clock)
+    assert deliverer.run_once() == 0
+    (row,) = box.rows.values()
+    assert row.item.attempts == 0 and row.locked_until is None and row.due == clock.now()
+    standby.on = True  # the session comes here
+    assert deliverer.run_once() == 1 and standby.texts == ["pour Tchap"]
+
+
 def test_refusals_go_to_dead_letters(outbox: MemoryOutbox, clock: FakeClock) -> None:
     notifier = RecordingNotifier([DeliveryError("forbidden", retryable=False, status=403)])
     worker(outbox, notifier, clock).run_once()

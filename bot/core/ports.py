@@ -114,8 +114,23 @@ class DeliveryError(Exception):
 class Notifier(Protocol):
     """Delivers messages on one platform."""
 
+    def active(self) -> bool:
+        """Whether this process delivers on this platform now (a Matrix session is held by
+        one process at a time; until then its messages are left for the one that has it)."""
+
     def deliver(self, message: Message, *, key: str) -> None:
         """Deliver `message`; `key` is stable across retries. Raises `DeliveryError`."""
+
+
+class Leases(Protocol):
+    """What only one process may run at a time, such as the session of a Matrix account."""
+
+    def hold(self, name: str, holder: str, *, now: datetime, until: datetime) -> bool:
+        """Take `name` for `holder`, or keep it, until `until`; False while another holds it
+        (a lease not renewed in time is free to take)."""
+
+    def release(self, name: str, holder: str) -> None:
+        """Give `name` back, if `holder` has it."""
 
 
 class Accounts(Protocol):

@@ -5,6 +5,10 @@ the rooms' history is left unanswered), then long-polls: invitations from allowe
 servers are accepted and the others declined; what people write or react with goes
 to the dialogue, in order, room by room; what the homeserver left out of a sync is
 fetched first. A network failure waits and tries again; SIGTERM stops it cleanly.
+
+One process at a time holds the account's session (a lease in the database, renewed
+every 15 s, lapsing after 60 s): other replicas wait, their workers leave the Matrix
+messages to it, and one of them takes over if it stops renewing.
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.clock import Clock
 from bot.core.people import Account
-from bot.core.ports import DeliveryError, DirectRooms
+from bot.core.ports import DeliveryError, DirectRooms, Leases
 from bot.matrix.client import MatrixClient, MatrixError
 from bot.matrix.events import Batch, Event, addressed, after_joining, server_of, without_quote
 from bot.matrix.notifier import MATRIX, MatrixNotifier
@@ -27,6 +33,10 @@ from bot.service.inbound import Place
 
 log = logging.getLogger(__name__)
 POLL_MS = 30_000
+LEASE = timedelta(seconds=60)  # how long a process holds the session without renewing it
+RENEW_SECONDS = 15
+STANDBY_POLL = 5  # seconds between two attempts of a waiting process to take the lease
+STANDBY = "en attente : une autre instance du bot tient la session Matrix"
 RETRY_SECONDS = (1, 2, 5, 10)  # then every 10 s: a homeserver back is soon seen
 
 
@@ -60,6 +70,7 @@ class MatrixAdapter:
         rooms: DirectRooms,
         allowed: frozenset[str],
         clock: Clock,
+        leases: Leases,
     ) -> None:
         self.client = client
         self.dialogue = dialogue
@@ -69,26 +80,91 @@ class MatrixAdapter:
         self.clock = clock
         self.health = MatrixHealth()
         self._stopping = asyncio.Event()
+        self.leases = leases
+        self.lease = f"matrix {client.user}"  # one session per account, whatever the replicas
+        # The same machine and store after a restart: the session is taken back at once.
+        self.holder = f"{socket.gethostname()} {client.store.resolve()}"
 
     async def run(self) -> None:
-        """Sync until `stop()`; failures are logged and retried, never raised."""
+        """Sync until `stop()`, while this process holds the account's session; failures are
+        logged and retried, never raised."""
         try:
-            await self._retrying(self.client.open)
-            first = self.client.first_start
-            # The first sync brings every room's state (the client keeps none across a
-            # restart); on the very first start, the rooms' history too, left unanswered.
-            await self._retrying(lambda: self._sync(timeout_ms=0, history=first, full=True))
-            self.notifier.attach(asyncio.get_running_loop())
-            self.dialogue.wake()
             while not self._stopping.is_set():
-                await self._retrying(
-                    lambda: self._sync(timeout_ms=POLL_MS, history=False, full=False)
-                )
+                await self._wait_for_lease()
+                await self._while_held(self._session())
         except asyncio.CancelledError:
             pass
         finally:
-            self.health.connected = False
-            await self.client.close()
+            await self._close()
+            with contextlib.suppress(Exception):  # the database may be down: it lapses then
+                await asyncio.to_thread(self.leases.release, self.lease, self.holder)
+
+    async def _session(self) -> None:
+        await self._retrying(self.client.open)
+        first = self.client.first_start
+        # The first sync brings every room's state (the client keeps none across a
+        # restart); on the very first start, the rooms' history too, left unanswered.
+        await self._retrying(lambda: self._sync(timeout_ms=0, history=first, full=True))
+        self.notifier.attach(asyncio.get_running_loop())
+        self.dialogue.wake()
+        while not self._stopping.is_set():
+            await self._retrying(lambda: self._sync(timeout_ms=POLL_MS, history=False, full=False))
+
+    async def _wait_for_lease(self) -> None:
+        while not await self._take():
+            self.health.problem = STANDBY
+            await self._pause(STANDBY_POLL)
+
+    async def _while_held(self, session: Coroutine[Any, Any, None]) -> None:
+        """Run the session until it ends or the lease is lost, then close it here."""
+        tasks = [asyncio.create_task(session), asyncio.create_task(self._keep_lease())]
+        try:
+            await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in tasks:
+                task.cancel()
+            outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+            await self._close()
+        for outcome in outcomes:
+            if isinstance(outcome, Exception):  # a database down, a bug: start again soon
+                log.error("matrix session failed", extra={"status": type(outcome).__name__})
+                self.health.problem = "erreur inattendue, nouvel essai dans quelques secondes"
+                await self._pause(RETRY_SECONDS[-1])
+
+    async def _keep_lease(self) -> None:
+        """Renew the lease; return when it is lost, or cannot be renewed before it lapses."""
+        held_until = self.clock.now() + LEASE
+        while True:
+            await self._pause(RENEW_SECONDS)
+            now = self.clock.now()
+            held = await self._take()
+            if held:
+                held_until = now + LEASE
+            elif held is False or now + timedelta(seconds=RENEW_SECONDS) >= held_until:
+                log.warning("matrix session given up: another process holds it, or may soon")
+                return
+
+    async def _take(self) -> bool | None:
+        """Take or renew the lease: True, False (another holds it), None (database error)."""
+        now = self.clock.now()
+        try:
+            return await asyncio.to_thread(
+                self.leases.hold, self.lease, self.holder, now=now, until=now + LEASE
+            )
+        except Exception:  # any database failure: not held, said, and tried again
+            log.warning("matrix lease unreadable")
+            return None
+
+    async def _pause(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        if self._stopping.is_set():
+            raise asyncio.CancelledError
+
+    async def _close(self) -> None:
+        self.notifier.detach()
+        self.health.connected = False
+        await self.client.close()
 
     def stop(self) -> None:
         self._stopping.set()
@@ -113,8 +189,7 @@ class MatrixAdapter:
                 )
                 log.warning("matrix unavailable, retrying", extra={"status": type(error).__name__})
                 delay = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), timeout=delay)
+                await self._pause(delay)
 
     async def _sync(self, *, timeout_ms: int, history: bool, full: bool) -> None:
         batch = await self.client.sync(timeout_ms=timeout_ms, full_state=full)

@@ -35,6 +35,7 @@ from nio import (
 
 from bot.core.ports import DeliveryError
 from bot.matrix.events import Batch, Event, event_of, read
+from bot.matrix.storelock import StoreLock
 
 T = TypeVar("T")
 SESSION = "session.json"
@@ -71,6 +72,7 @@ class MatrixClient:
         self.nio = AsyncClient(self.homeserver, user, store_path=str(store), config=config)
         self.rooms_changed = asyncio.Event()
         self.since: str | None = None  # where the next sync starts: after what was handled
+        self.lock = StoreLock(store)
 
     @property
     def first_start(self) -> bool:
@@ -80,6 +82,8 @@ class MatrixClient:
     async def open(self) -> None:
         """Restore the stored session, or log in once and store it. Raises `MatrixError`."""
         self.store.mkdir(parents=True, exist_ok=True)
+        if not self.lock.take():
+            raise MatrixError(f"Une autre instance du bot utilise déjà {self.store}.")
         token = self.store / NEXT_BATCH
         self.since = (token.read_text(encoding="utf-8").strip() or None) if token.exists() else None
         session = self.store / SESSION
@@ -225,6 +229,7 @@ class MatrixClient:
 
     async def close(self) -> None:
         await self.nio.close()
+        self.lock.release()
 
 
 async def delivery(call: Awaitable[T]) -> T:

@@ -43,15 +43,20 @@ class MatrixNotifier:
         self.renderer = renderer
         self.registry = registry
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.ready = False
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
-        """The sync has run once on `loop`: deliveries may start."""
+        """This process holds the session and has synced once on `loop`: deliveries start."""
         self.loop = loop
-        self.ready = True
+
+    def detach(self) -> None:
+        """The session is closed here: Matrix messages are left for whoever holds it."""
+        self.loop = None
+
+    def active(self) -> bool:
+        return self.loop is not None
 
     def deliver(self, message: Message, *, key: str) -> None:
-        if self.loop is None or not self.ready:
+        if self.loop is None:
             raise DeliveryError("Matrix not connected yet", retryable=True)
         future = asyncio.run_coroutine_threadsafe(self._deliver(message, key), self.loop)
         try:

@@ -26,6 +26,9 @@ class MattermostNotifier:
         self.buttons = buttons
         self.renderer = renderer
 
+    def active(self) -> bool:
+        return True  # every replica delivers on Mattermost
+
     def deliver(self, message: Message, *, key: str) -> None:
         text = self.renderer.text(message.text)
         props = self.buttons.props(message)

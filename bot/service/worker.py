@@ -56,11 +56,11 @@ class Worker:
 
     def run_once(self) -> int:
         """Deliver what is due now; returns how many messages were handled."""
+        platforms = tuple(name for name, notifier in self.notifiers.items() if notifier.active())
+        if not platforms:
+            return 0
         items = self.outbox.claim(
-            now=self.clock.now(),
-            lease=self.lease,
-            platforms=tuple(self.notifiers),
-            limit=self.batch,
+            now=self.clock.now(), lease=self.lease, platforms=platforms, limit=self.batch
         )
         down: dict[Platform, datetime] = {}  # platforms unreachable this round, and until when
         untried: dict[Platform, list[int]] = {}

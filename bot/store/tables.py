@@ -131,3 +131,12 @@ direct_rooms = Table(
     Column("user_id", String(255), primary_key=True),
     Column("room_id", String(255), nullable=False),
 )
+
+# What one process at a time may run (the Matrix session), and until when it holds it.
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(255), nullable=False),
+    Column("until", UtcDateTime, nullable=False),
+)

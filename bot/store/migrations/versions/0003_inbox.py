@@ -1,5 +1,6 @@
 """The inbox of platforms that push events (Matrix): events handled, conversations in
-progress, each person's direct room with the bot; copies found by their post id.
+progress, each person's direct room with the bot; copies found by their post id; the
+leases that keep the Matrix session to one process.
 
 Revision ID: 0003
 Revises: 0002
@@ -41,9 +42,16 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(255), primary_key=True),
         sa.Column("room_id", sa.String(255), nullable=False),
     )
+    op.create_table(
+        "leases",
+        sa.Column("name", sa.String(64), primary_key=True),
+        sa.Column("holder", sa.String(255), nullable=False),
+        sa.Column("until", UtcDateTime, nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("leases")
     op.drop_table("direct_rooms")
     op.drop_index("request_posts_post", table_name="request_posts")
     op.drop_table("conversations")
