@@ -1,4 +1,4 @@
-# animation-bot: the Mattermost bot of beta.gouv.fr's équipe d'animation.
+# animation-bot: the Mattermost and Tchap bot of beta.gouv.fr's équipe d'animation.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,7 +20,10 @@ RUN pip install --no-cache-dir . && mkdir -p /app/state && chown bot:bot /app/st
 COPY data ./data
 
 USER 10001:10001
-ENV ANIMATION_DATABASE_URL=sqlite:////app/state/animation.db
+# Keep /app/state on a volume: the SQLite database, and on Tchap the bot's session and
+# encryption keys (losing them means a new device, unable to read earlier messages).
+ENV ANIMATION_DATABASE_URL=sqlite:////app/state/animation.db \
+    ANIMATION_MATRIX_STORE=/app/state/matrix
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -19,7 +19,8 @@ from bot.service.inbound import Inbound, Place
 from bot.service.limits import RateLimit
 from bot.service.reloader import RegistryHolder
 from tests.conftest import CATALOG, REGISTRY
-from tests.fakes import FakeClock, MemoryInbox, MemoryRequestStore
+from tests.fakes import FakeClock, MemoryRequestStore
+from tests.fakes_inbox import MemoryInbox
 
 ZOE = Account("matrix", "@zoe:t.fr", "@zoe:t.fr")
 SACHA = Account("matrix", "@sacha:t.fr", "@sacha:t.fr")

@@ -15,7 +15,8 @@ from bot.core.requests.messages import Message, Recipient
 from bot.store.inbox import SqlInbox
 from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore
-from tests.fakes import MemoryInbox, MemoryRequestStore
+from tests.fakes import MemoryRequestStore
+from tests.fakes_inbox import MemoryInbox
 from tests.stores import BACKENDS, fresh_engine
 from tests.test_store import DRAFT, messages
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.store.leases import SqlLeases
-from tests.fakes import MemoryLeases
+from tests.fakes_inbox import MemoryLeases
 from tests.stores import BACKENDS, fresh_engine
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
