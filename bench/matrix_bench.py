@@ -6,6 +6,7 @@ Starts Synapse (from PyPI, SQLite, as the tests do) and `animation-bot serve` wi
 Matrix on, then, once both are warm (Synapse's cold start and the first key exchange
 excluded), times from the moment a person's client sends until the answer arrives,
 decrypted, in that person's client (a real nio client with encryption):
+0. the floor: a message from one person to another in an encrypted direct room;
 1. `qui …` in an encrypted direct room with the bot (12 queries in rotation);
 2. `!animation qui …` in a room without encryption;
 3. `demande …` inline in the direct room, until the co-animator's client has the
