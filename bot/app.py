@@ -14,6 +14,7 @@ from bot.core.requests.model import Request
 from bot.core.signing import Signer
 from bot.matrix.adapter import MatrixAdapter
 from bot.matrix.client import MatrixClient
+from bot.matrix.lease import SessionLease
 from bot.matrix.notifier import MatrixNotifier
 from bot.matrix.render import MatrixRenderer
 from bot.mattermost.buttons import Buttons
@@ -139,7 +140,9 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             rooms=inbox,
             allowed=settings.allowed_servers(),
             clock=clock,
-            leases=SqlLeases(store.engine),
+            lease=SessionLease(
+                SqlLeases(store.engine), clock, account=matrix.user, store=matrix.store
+            ),
         )
         beside["matrix"] = adapter
         metrics.watch("matrix", adapter.state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.people import Platform
@@ -21,6 +21,7 @@ class MemoryInbox:
         self.outbox = outbox
         self.events: set[tuple[str, str]] = set()
         self.conversations: dict[tuple[str, str], dict[str, Any]] = {}
+        self.handled_at: dict[tuple[str, str], datetime] = {}  # events and conversations
         self.rooms: dict[tuple[str, str], str] = {}
 
     def seen(self, platform: Platform, event_id: str) -> bool:
@@ -42,12 +43,21 @@ class MemoryInbox:
         if (platform, event_id) in self.events:
             return False
         self.events.add((platform, event_id))
+        self.handled_at[(platform, event_id)] = now
         if conversation is None:
             self.conversations.pop((platform, user_id), None)
         elif not isinstance(conversation, Unchanged):
             self.conversations[(platform, user_id)] = dict(conversation)
+            self.handled_at[(platform, "conversation " + user_id)] = now
         self.outbox.enqueue(messages, now=now)
         return True
+
+    def forget_before(self, moment: datetime) -> None:
+        for (platform, key), when in list(self.handled_at.items()):
+            if key.startswith("conversation ") and when < moment - timedelta(days=2):
+                self.conversations.pop((platform, key.removeprefix("conversation ")), None)
+            elif when < moment - timedelta(days=7):
+                self.events.discard((platform, key))
 
     def room_of(self, platform: Platform, user_id: str) -> str | None:
         return self.rooms.get((platform, user_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -17,6 +18,18 @@ import httpx
 
 from tests.conftest import CATALOG, REGISTRY, ROOT
 from tests.waiting import wait_for
+
+_STARTED: list[subprocess.Popen[bytes]] = []  # every bot a test started
+
+
+@atexit.register
+def _stop_what_is_left() -> None:
+    """A test that failed before stopping its bot leaves no process behind: one left running
+    would, for instance, keep the Matrix session of an account the next run uses."""
+    for process in _STARTED:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
 
 
 def free_port() -> int:
@@ -76,6 +89,7 @@ def start_bot(*, workdir: Path, env: Mapping[str, str], port: int | None = None)
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    _STARTED.append(process)
     bot = LiveBot(process, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

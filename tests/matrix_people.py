@@ -124,8 +124,12 @@ class Person:
         known = self.nio.rooms.get(room)
         return set() if known is None else set(known.users)
 
-    async def say(self, room: str, text: str, *, reply_to: str | None = None) -> str:
+    async def say(
+        self, room: str, text: str, *, reply_to: str | None = None, html: str | None = None
+    ) -> str:
         content: dict[str, Any] = {"msgtype": "m.text", "body": text}
+        if html is not None:  # as rich-text clients send it, beside the plain body
+            content |= {"format": "org.matrix.custom.html", "formatted_body": html}
         if reply_to:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply_to}}
         answer = await self.nio.room_send(

@@ -77,7 +77,7 @@ TRANSCRIPT = [
         ],
     ),
     ("qui", ["Dis-moi quelle équipe"]),
-    ("contact", ["dinum@beta.gouv.fr", "~incubateur-animation", "Tchap"]),
+    ("contact", ["dinum@beta.gouv.fr", "~incubateur-animation", "préfère un message direct"]),
     ("engagements", ["**Les engagements de l'équipe d'animation**", "au service de la communauté"]),
     ("quii domifa", ["Je ne connais pas la commande « `quii` » : tu voulais dire `qui` ?"]),
     ("domifa", ["tu voulais dire `/animation qui domifa` ?"]),

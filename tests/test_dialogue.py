@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,8 @@ def test_reactions_on_the_copy_act_for_its_recipient_only(world: World) -> None:
     assert "✅ Prise en charge" in texts[("update", "animator")]  # the copy shows it
     assert "a pris en charge ta demande n° 1" in texts[("send", "user_id")]  # requester told
     assert "tu t'occupes de la demande n° 1" in texts[("send", "channel")]
+    (said,) = [m for m in claimed if m.to.kind == "channel"]
+    assert said.reply_to == "$copy"  # an answer to the copy, not to the reaction
     request = world.store.get(1)
     assert request is not None and request.claimed_by == "sacha-exemple"
     assert react(world, SACHA, "✋", "$r3") == []  # the same reaction again
@@ -157,7 +160,8 @@ def test_a_reply_reassigns_the_copy(world: World) -> None:
 
 
 def test_an_unreadable_message_is_answered_with_what_to_do(world: World) -> None:
-    asyncio.run(world.dialogue.unreadable(ZOE, "!dm", "$u"))
+    assert asyncio.run(world.dialogue.tell(ZOE, "!dm", "$u", UNREADABLE))
+    assert not asyncio.run(world.dialogue.tell(ZOE, "!dm", "$u", UNREADABLE))  # once
     assert [(m.to, m.text) for m in world.sent()] == [(Recipient("channel", "!dm"), UNREADABLE)]
 
 
@@ -169,3 +173,27 @@ def test_a_flood_is_set_aside_without_holding_up_the_others(world: World) -> Non
     assert write(world, "contact", event="$other", who=alice)  # someone else: answered
     world.seconds[0] += 10  # ten seconds later, Zoe may write again
     assert write(world, "contact", event="$later")[0].text.startswith("Pour joindre")
+
+
+def test_an_event_that_keeps_failing_is_set_aside_with_an_apology(world: World) -> None:
+    assert "1." in write(world, "demande", event="$d")[0].text  # a guided request started
+    asyncio.run(world.dialogue.failed(ZOE, "!dm", "$poison"))
+    (apology,) = world.sent()[-1:]
+    assert apology.reply_to == "$poison" and "recommence-la avec « demande »" in apology.text
+    assert world.inbox.conversation("matrix", ZOE.id) is None  # it may be what failed
+    assert world.inbox.seen("matrix", "$poison")
+
+
+def test_old_marks_are_tidied_once_an_hour(world: World, clock: FakeClock) -> None:
+    write(world, "aide", event="$old")
+    clock.moment += timedelta(days=8)
+    asyncio.run(world.dialogue.tidy())
+    assert not world.inbox.seen("matrix", "$old")
+    write(world, "aide", event="$recent")
+    world.inbox.handled_at[("matrix", "$recent")] -= timedelta(days=8)
+    clock.moment += timedelta(minutes=59)
+    asyncio.run(world.dialogue.tidy())
+    assert world.inbox.seen("matrix", "$recent")  # not an hour since the last time
+    clock.moment += timedelta(minutes=2)
+    asyncio.run(world.dialogue.tidy())
+    assert not world.inbox.seen("matrix", "$recent")

@@ -46,7 +46,9 @@ def test_a_request_from_the_first_question_to_envoyer(
         ["1", "plancton", "domifa", "La convention est bloquée", "passer", "peut-être", "envoyer"],
     )
     said = [step.text for step in steps]
-    assert said[0].startswith("Quel est le sujet de ta demande ? Réponds par le numéro :\n1. ")
+    assert said[0].startswith(
+        "Quel est le sujet de ta demande ? Réponds par le numéro ou par son nom :\n1. "
+    )
     assert "🔒 Je me sens mal dans mon équipe" in said[0]
     assert "Quelle est ton équipe, ou ton incubateur ?" in said[1]
     assert said[2].startswith("Je ne trouve pas cette équipe sur beta.gouv.fr.")
@@ -113,3 +115,21 @@ def test_the_conversation_survives_as_json_and_expires(clock: FakeClock) -> None
     assert Guide.from_json(guide.to_json()) == guide
     assert not guide.expired(clock.now() + timedelta(hours=23))
     assert guide.expired(clock.now() + timedelta(days=1, seconds=1))
+
+
+def test_a_registry_changed_during_the_conversation_is_followed(
+    directory: Directory, desk: Desk, clock: FakeClock
+) -> None:
+    """Answers the category no longer asks are dropped, a new question is asked, and a
+    category gone is chosen again: never an error."""
+    category = next(c for c in directory.registry.categories.values() if len(c.fields) >= 3)
+    first, second = category.fields[0], category.fields[1]
+    stale = Guide(category.id, 9, (("gone", "x"), (second, "plus tard")), "n2", clock.now())
+    step = answer(directory, stale, "annuler pas", who=ZOE, desk=desk)
+    assert step.guide is not None
+    assert dict(step.guide.values).keys() <= {first, second}  # « gone » dropped
+    assert "gone" not in step.text and "Voici ta demande" not in step.text
+    removed = Guide("une-categorie-retiree", 1, (("team", "domifa"),), "n3", clock.now())
+    again = answer(directory, removed, "domifa", who=ZOE, desk=desk)
+    assert again.text.startswith("Ce type de demande n'existe plus.")
+    assert again.guide is not None and again.guide.category is None

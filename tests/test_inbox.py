@@ -124,17 +124,18 @@ def test_a_copy_is_found_by_its_post(
     assert store.copy_at("matrix", "$other") is None
 
 
-def test_old_marks_are_forgotten(tmp_path: Path) -> None:
-    for engine in fresh_engine("sqlite", tmp_path):
-        inbox = SqlInbox(engine)
-        inbox.handled("matrix", "$old", user_id="u", messages=[], conversation=UNCHANGED, now=NOW)
+def test_old_marks_and_conversations_left_behind_are_forgotten(
+    world: tuple[Inbox, object, object],
+) -> None:
+    inbox = world[0]
+    week = timedelta(days=7)
+    for event, user, when in (("$old", "u", NOW), ("$new", "v", NOW + week)):
         inbox.handled(
-            "matrix",
-            "$new",
-            user_id="u",
-            messages=[],
-            conversation=UNCHANGED,
-            now=NOW + timedelta(days=7),
+            "matrix", event, user_id=user, messages=[], conversation={"step": 1}, now=when
         )
-        inbox.forget_before(NOW + timedelta(days=7, hours=1))
-        assert (inbox.seen("matrix", "$old"), inbox.seen("matrix", "$new")) == (False, True)
+    inbox.forget_before(NOW + week + timedelta(hours=1))
+    assert (inbox.seen("matrix", "$old"), inbox.seen("matrix", "$new")) == (False, True)
+    assert inbox.conversation("matrix", "u") is None  # left a week ago
+    assert inbox.conversation("matrix", "v") == {"step": 1}
+    inbox.forget_before(NOW + week + timedelta(days=2, hours=1))
+    assert inbox.conversation("matrix", "v") is None

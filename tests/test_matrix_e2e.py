@@ -148,34 +148,6 @@ def test_a_room_history_before_the_bot_came_is_not_answered(tchap: Tchap) -> Non
     run(talk())
 
 
-def test_hostile_text_never_crashes_pings_or_injects(tchap: Tchap) -> None:
-    hostile = [
-        "qui " + "x" * 10_000,
-        "qui \x00domifa\x00",
-        "qui \u202edomifa\u202c",
-        "qui @room",
-        "qui <b>gras</b><script>alert(1)</script><img src=x onerror=alert(1)>",
-        "demande convention <a href='javascript:alert(1)'>x</a> : @room <i>",
-    ]
-
-    async def talk() -> None:
-        alice = await tchap.person("alice")
-        room = await alice.direct_room(tchap.bot_id)
-        for typed in hostile:
-            before = len(alice.received)
-            await alice.say(room, typed)
-            answer = await alice.answer(room, after=before)
-            html = answer.html
-            assert answer.source["content"]["m.mentions"] == {}
-            assert "@room" not in answer.body.replace("@\u200broom", "")
-            for raw in ("<script", "<b>", "<img", "<i>", "<a href='javascript", "javascript:"):
-                assert raw not in html, (typed, html)
-            assert len(answer.body) <= 16_000
-        await alice.close()
-
-    run(talk())
-
-
 def test_a_request_asked_step_by_step_then_claimed_and_closed_by_reactions(tchap: Tchap) -> None:
     async def talk() -> None:
         alice = await tchap.person("alice")
@@ -187,7 +159,9 @@ def test_a_request_asked_step_by_step_then_claimed_and_closed_by_reactions(tchap
             before = len(alice.received)
             await alice.say(room, typed)
             said.append((await alice.answer(room, after=before)).body)
-        assert said[0].startswith("Quel est le sujet de ta demande ? Réponds par le numéro :")
+        assert said[0].startswith(
+            "Quel est le sujet de ta demande ? Réponds par le numéro ou par son nom :"
+        )
         assert said[1].endswith("Quelle est ton équipe, ou ton incubateur ?")
         assert said[4].startswith("Voici ta demande : **Convention, devis, service fait**")
         assert said[5].startswith("Ta demande n° ") and "Sacha Exemple s'en occupe" in said[5]
@@ -247,5 +221,34 @@ def test_an_inline_request_in_a_room_is_answered_in_private(tchap: Tchap) -> Non
         )
         await alice.close()
         await dominique.close()
+
+    run(talk())
+
+
+def test_the_co_animator_reassigns_by_replying_to_the_copy(tchap: Tchap) -> None:
+    async def talk() -> None:
+        alice = await tchap.person("alice")
+        dominique = await tchap.person("dominique")
+        sacha = await tchap.person("sacha")
+        room = await alice.direct_room(tchap.bot_id)
+        before = len(alice.received)
+        await alice.say(room, "demande convention anct : à confier")
+        number = (await alice.answer(room, after=before)).body.split("n° ")[1].split(" ")[0]
+        copy = (
+            await dominique.until(
+                lambda: dominique.from_(tchap.bot_id, text=f"📥 Demande n° {number}")
+            )
+        )[0]
+        assert "réponds à ce message : `réaffecter Prénom Nom`" in copy.body
+        await dominique.say(copy.room, "réaffecter Sacha Exemple", reply_to=copy.event_id)
+        await dominique.until(
+            lambda: dominique.from_(tchap.bot_id, text=f"Demande n° {number} réaffectée à Sacha")
+        )
+        edited = dominique.from_(tchap.bot_id, text="↪️ Réaffectée à Sacha Exemple")
+        assert edited[0].source["content"]["m.relates_to"]["event_id"] == copy.event_id
+        await sacha.until(lambda: sacha.from_(tchap.bot_id, text=f"📥 Demande n° {number}"))
+        await alice.until(lambda: alice.from_(tchap.bot_id, text="Sacha Exemple"))
+        for person_ in (alice, dominique, sacha):
+            await person_.close()
 
     run(talk())

@@ -14,7 +14,7 @@ from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import build_registry
 from bot.core.text import md_escape, quote_user_text
 from bot.matrix.events import Event, addressed, after_joining, event_of, without_quote
-from bot.matrix.render import MAX_CHARACTERS, MatrixRenderer
+from bot.matrix.render import MAX_CHARACTERS, MatrixRenderer, with_actions
 from tests.registries import TODAY, edit
 
 CAMILLE = "@camille:agent.tchap.gouv.fr"
@@ -45,6 +45,12 @@ def test_people_are_pills_in_html_and_names_in_the_text(renderer: MatrixRenderer
         (markup.channel(), "~incubateur-animation (Mattermost)"),
         (markup.account(Account("mattermost", "u", "alice")), "alice (Mattermost)"),
         (markup.account(Account("matrix", "@z:t.fr", "@z:t.fr")), "@\u200bz:t.fr"),
+        (
+            markup.visibility(),
+            "Dans un salon, tout le monde voit mes réponses ; ce qui ne concerne que toi (tes "
+            "demandes) part en message privé. En message privé, `!animation` est facultatif : "
+            "`qui aides territoires`.",
+        ),
     ],
 )
 def test_placeholders(renderer: MatrixRenderer, said: str, shown: str) -> None:
@@ -150,3 +156,32 @@ def test_events_are_read_by_their_json() -> None:
         }
     )
     assert event_of(encrypted).kind == "unreadable"
+
+
+def test_an_edit_is_not_a_new_message() -> None:
+    """Correcting a typo must not answer the next question of a guided request."""
+    edit = RoomMessageText.from_dict(
+        {
+            "event_id": "$edit",
+            "sender": "@a:t",
+            "origin_server_ts": 1,
+            "type": "m.room.message",
+            "content": {
+                "msgtype": "m.text",
+                "body": "* qui domifa",
+                "m.new_content": {"msgtype": "m.text", "body": "qui domifa"},
+                "m.relates_to": {"rel_type": "m.replace", "event_id": "$first"},
+            },
+        }
+    )
+    assert event_of(edit).kind == "edited"
+
+
+def test_a_copy_says_how_to_act_on_it_from_tchap() -> None:
+    fresh = with_actions("📥 Demande n° 1", ("claim", "reassign", "close"))
+    assert fresh.splitlines()[2] == "Réagis avec ✋ pour t'en occuper ou ✅ pour la clore."
+    assert "réponds à ce message : `réaffecter Prénom Nom`" in fresh
+    confidential_claimed = with_actions("📥 Demande n° 2", ("close",))
+    assert confidential_claimed.endswith("Réagis avec ✅ pour la clore.")
+    assert "réaffecter" not in confidential_claimed
+    assert with_actions("Demande close", ()) == "Demande close"

@@ -19,14 +19,15 @@ from bot.core.people import Account
 
 _OPEN, _SEP, _CLOSE = "\ue000", "\ue001", "\ue002"
 
-PlaceholderKind = Literal["mention", "introduce", "account", "command", "channel"]
+PlaceholderKind = Literal["mention", "introduce", "account", "command", "channel", "visibility"]
 
 
 @dataclass(frozen=True)
 class Placeholder:
     """`mention`: a co-animator by registry id; `introduce`: the same, with their full name;
     `account`: someone by chat account (platform, name); `command`: the bot's command
-    followed by `args`; `channel`: the équipe d'animation's channel."""
+    followed by `args`; `channel`: the équipe d'animation's channel; `visibility`: who sees
+    the bot's answers where it is used, and how to show one to others."""
 
     kind: PlaceholderKind
     args: tuple[str, ...]
@@ -35,6 +36,7 @@ class Placeholder:
 # Each placeholder is `OPEN kind (SEP arg)* CLOSE`, written out in full below: this is the
 # busiest path of every answer.
 _CHANNEL = f"{_OPEN}channel{_CLOSE}"
+_VISIBILITY = f"{_OPEN}visibility{_CLOSE}"
 
 
 def mention(animator_id: str) -> str:
@@ -55,6 +57,10 @@ def command(args: str = "") -> str:
 
 def channel() -> str:
     return _CHANNEL
+
+
+def visibility() -> str:
+    return _VISIBILITY
 
 
 def has_placeholders(text: str) -> bool:

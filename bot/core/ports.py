@@ -92,6 +92,10 @@ class Inbox(Protocol):
         """Mark the event handled, enqueue `messages` and set the person's conversation
         (None ends it). False, and nothing done, when it was handled already."""
 
+    def forget_before(self, moment: datetime) -> None:
+        """Forget the marks of events handled a week before `moment` (a platform redelivers
+        within hours) and the conversations left untouched for two days (they expire in one)."""
+
 
 class DirectRooms(Protocol):
     """Each person's direct conversation with the bot, on platforms where it is a room."""

@@ -194,7 +194,7 @@ class MatrixClient:
         await delivery(self.nio.room_leave(room_id))
 
     async def direct_room(self, user_id: str) -> str:
-        """A new encrypted direct room with `user_id`, usable once the next sync knows it."""
+        """A new encrypted direct room with `user_id`; `known` says when it is usable."""
         answer = await delivery(
             self.nio.room_create(
                 is_direct=True,
@@ -205,9 +205,7 @@ class MatrixClient:
         )
         if isinstance(answer, RoomCreateError):
             raise _refused(answer)
-        room_id = str(answer.room_id)
-        await self.known(room_id, user_id)
-        return room_id
+        return str(answer.room_id)
 
     async def known(self, room_id: str, member: str) -> None:
         """Wait until a sync has brought the room and its invited member: sending before
@@ -220,9 +218,10 @@ class MatrixClient:
         except TimeoutError:
             raise DeliveryError("the new room is not synced yet", retryable=True) from None
 
-    def members(self, room_id: str) -> int:
+    def members(self, room_id: str) -> int | None:
+        """Joined and invited; None for a room no sync has brought yet."""
         room = self.nio.rooms.get(room_id)
-        return 0 if room is None else room.member_count
+        return None if room is None else room.member_count
 
     def rooms(self) -> int:
         return len(self.nio.rooms)

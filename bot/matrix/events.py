@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from bot.matrix.render import COMMAND
 
-EventKind = Literal["text", "reaction", "unreadable", "joined", "other"]
+EventKind = Literal["text", "reaction", "unreadable", "edited", "joined", "other"]
 _PREFIX = re.compile(rf"^\s*{re.escape(COMMAND)}(?=\s|$)", re.IGNORECASE)
 _REPLY_FALLBACK = re.compile(r"\A(?:> [^\n]*\n)+\n", re.MULTILINE)
 
@@ -69,6 +69,8 @@ def event_of(raw: Any) -> Event:
     kind, content = source.get("type"), source.get("content") or {}
     event_id, sender = str(source.get("event_id", "")), str(source.get("sender", ""))
     relation = content.get("m.relates_to") or {}
+    if relation.get("rel_type") == "m.replace":  # an edit: what was first written counts
+        return Event("edited", event_id, sender)
     if kind == "m.room.message" and isinstance(content.get("body"), str):
         reply = (relation.get("m.in_reply_to") or {}).get("event_id")
         return Event("text", event_id, sender, text=content["body"], relates_to=reply)

@@ -9,7 +9,9 @@ homeserver instead of a second one (Synapse keeps transaction ids a day).
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
+from concurrent.futures import CancelledError, Future
 
 from bot.core.people import Platform
 from bot.core.ports import DeliveryError, DirectRooms, Post, PostBook
@@ -17,7 +19,7 @@ from bot.core.registry.model import Registry
 from bot.core.requests.messages import Message, Recipient
 from bot.core.requests.model import Action
 from bot.matrix.client import MatrixClient
-from bot.matrix.render import MatrixRenderer
+from bot.matrix.render import MatrixRenderer, with_actions
 
 MATRIX: Platform = "matrix"
 REACTIONS: dict[Action, str] = {"claim": "✋", "close": "✅"}
@@ -43,14 +45,21 @@ class MatrixNotifier:
         self.renderer = renderer
         self.registry = registry
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._made: set[str] = set()  # direct rooms this process created
+        self._sending: set[Future[None]] = set()  # deliveries under way, from the worker
+        self._lock = threading.Lock()
 
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         """This process holds the session and has synced once on `loop`: deliveries start."""
         self.loop = loop
 
     def detach(self) -> None:
-        """The session is closed here: Matrix messages are left for whoever holds it."""
+        """The session closes here: what is being sent stops (the outbox sends it again, with
+        the same transaction id), the rest is left for whoever holds the session."""
         self.loop = None
+        with self._lock:
+            for sending in self._sending:
+                sending.cancel()
 
     def active(self) -> bool:
         return self.loop is not None
@@ -59,18 +68,24 @@ class MatrixNotifier:
         if self.loop is None:
             raise DeliveryError("Matrix not connected yet", retryable=True)
         future = asyncio.run_coroutine_threadsafe(self._deliver(message, key), self.loop)
+        with self._lock:
+            self._sending.add(future)
         try:
             future.result(timeout=DELIVERY_TIMEOUT)
-        except TimeoutError:
+        except (TimeoutError, CancelledError) as error:
             future.cancel()
-            raise DeliveryError("TimeoutError", retryable=True) from None
+            raise DeliveryError(type(error).__name__, retryable=True) from None
+        finally:
+            with self._lock:
+                self._sending.discard(future)
 
     async def _deliver(self, message: Message, key: str) -> None:
         if message.kind == "update":
             await self._edit(message, key)
             return
         room, recipient = await self._room(message.to)
-        content = self.renderer.content(message.text, reply_to=message.reply_to)
+        said = with_actions(message.text, message.buttons)
+        content = self.renderer.content(said, reply_to=message.reply_to)
         event_id = await self.client.send(room, content, tx_id=key)
         animator = message.animator_copy
         if animator is None or message.request_id is None:
@@ -87,7 +102,7 @@ class MatrixNotifier:
             raise DeliveryError("the post to update is not sent yet", retryable=True)
         if post.platform != MATRIX or post.channel is None:
             raise DeliveryError("the post to update is on another platform", retryable=False)
-        content = self.renderer.edit(message.text, of=post.id)
+        content = self.renderer.edit(with_actions(message.text, message.buttons), of=post.id)
         await self.client.send(post.channel, content, tx_id=key)
 
     async def _room(self, to: Recipient) -> tuple[str, str | None]:
@@ -96,9 +111,14 @@ class MatrixNotifier:
             return to.id, None
         user = to.id if to.kind != "animator" else self._tchap_id(to.id)
         room = await asyncio.to_thread(self.rooms.room_of, MATRIX, user)
-        if room is None or self.client.members(room) < 2:  # none yet, or left: a new one
+        if room in self._made and self.client.members(room) is None:  # not synced yet
+            await self.client.known(room, user)
+        if room is None or self.client.members(room) != 2:  # none, left, or others came in
             room = await self.client.direct_room(user)
+            self._made.add(room)
+            # Remembered at once: a retry waits for this room instead of making another.
             await asyncio.to_thread(self.rooms.remember, MATRIX, user, room)
+            await self.client.known(room, user)
         return room, user
 
     def _tchap_id(self, animator_id: str) -> str:

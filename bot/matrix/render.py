@@ -8,17 +8,19 @@ person typed is escaped, never interpreted. Every message says it mentions nobod
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
 
 from bot.core import markup
 from bot.core.registry.model import Registry
+from bot.core.requests.model import Action
 from bot.core.text import fit, md_escape
 
 COMMAND = "!animation"
 MAX_CHARACTERS = 16_000  # Markdown; a Matrix event is at most 64 KiB, HTML included
+REACTION_HINTS: dict[Action, str] = {"claim": "✋ pour t'en occuper", "close": "✅ pour la clore"}
 _MARKDOWN = MarkdownIt("commonmark", {"breaks": True, "html": False})
 
 
@@ -66,6 +68,17 @@ class MatrixRenderer:
         }
 
 
+def with_actions(text: str, actions: Sequence[Action]) -> str:
+    """A co-animator's copy, with how to act on it from Tchap: reactions and a reply."""
+    reactions = [REACTION_HINTS[a] for a in actions if a in REACTION_HINTS]
+    lines = [f"Réagis avec {' ou '.join(reactions)}."] if reactions else []
+    if "reassign" in actions:
+        lines.append(
+            "Pour la confier à quelqu'un d'autre, réponds à ce message : `réaffecter Prénom Nom`."
+        )
+    return "\n\n".join([text, *lines]) if lines else text
+
+
 def _show(registry: Registry, code: str, *, linked: bool) -> str:
     placeholder = markup.parse(code)
     kind, args = placeholder.kind, placeholder.args
@@ -73,6 +86,12 @@ def _show(registry: Registry, code: str, *, linked: bool) -> str:
         return f"{COMMAND} {args[0]}" if args and args[0] else COMMAND
     if kind == "channel":
         return f"~{registry.data.contact.channel} (Mattermost)"
+    if kind == "visibility":
+        return (
+            "Dans un salon, tout le monde voit mes réponses ; ce qui ne concerne que toi (tes "
+            f"demandes) part en message privé. En message privé, `{COMMAND}` est facultatif : "
+            "`qui aides territoires`."
+        )
     if kind == "account":
         platform, handle = args
         if platform != "matrix":

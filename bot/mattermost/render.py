@@ -53,6 +53,11 @@ def _show(registry: Registry, placeholder: markup.Placeholder) -> str:
         return f"{COMMAND} {args[0]}" if args and args[0] else COMMAND
     if kind == "channel":
         return f"~{registry.data.contact.channel}"
+    if kind == "visibility":
+        return (
+            "Les réponses ne sont visibles que par toi. Ajoute `--partager` pour les montrer "
+            f"au canal : `{COMMAND} qui aides territoires --partager`."
+        )
     if kind == "account":
         platform, name = args
         if platform == "mattermost":

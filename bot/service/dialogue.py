@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.core.answers import guide as guided
@@ -34,6 +35,11 @@ UNREADABLE = (
     "encore transmise. Renvoie-le dans un instant ; si cela se reproduit, vérifie que Tchap "
     "est ouvert et connecté sur ton appareil, puis réessaie."
 )
+EDITED = (
+    "Je ne tiens pas compte des messages modifiés : écris ta correction dans un nouveau message."
+)
+STARTED_AGAIN = " Si tu étais en train de faire une demande, recommence-la avec « demande »."
+TIDY_EVERY = timedelta(hours=1)
 TOO_FAST = (
     "Tu m'écris beaucoup en peu de temps : je ne réponds pas aux messages qui arrivent trop "
     "vite. Si l'un d'eux reste sans réponse, renvoie-le dans une minute."
@@ -91,6 +97,7 @@ class Dialogue:
         self.book = book
         self.limit = limit
         self.wake = wake
+        self._tidied = datetime.min.replace(tzinfo=UTC)
 
     async def written(self, event: Written) -> None:
         if await asyncio.to_thread(self.inbox.seen, event.who.platform, event.event_id):
@@ -165,7 +172,8 @@ class Dialogue:
         copy = await asyncio.to_thread(self.book.copy_at, event.who.platform, event.on)
         messages: list[Message] = []
         if action is not None and copy is not None:
-            as_written = Written(event.who, "direct", event.room, event.event_id, "", False)
+            # What is said back answers the copy reacted to, not the reaction.
+            as_written = Written(event.who, "direct", event.room, event.on, "", False)
             messages = await self._act(as_written, copy, action, event.on, None)
         await self._handled(event.who, event.event_id, (messages, UNCHANGED))
 
@@ -186,12 +194,27 @@ class Dialogue:
         updated = [acted.copy] if acted.copy is not None else []
         return [*updated, self._in_room(event, acted.text)]
 
-    async def unreadable(self, who: Account, room: str, event_id: str) -> None:
-        """A message the bot could not decrypt: said, so that the person can send it again."""
+    async def tell(self, who: Account, room: str, event_id: str, text: str) -> bool:
+        """A message the bot cannot act on (unreadable, edited): said, so that the person can
+        write it again. False when it was already handled."""
         if await asyncio.to_thread(self.inbox.seen, who.platform, event_id):
-            return
+            return False
         event = Written(who, "direct", room, event_id, "", False)
-        await self._handled(who, event_id, ([self._in_room(event, UNREADABLE)], UNCHANGED))
+        return await self._handled(who, event_id, ([self._in_room(event, text)], UNCHANGED))
+
+    async def failed(self, who: Account, room: str, event_id: str) -> None:
+        """An event that failed again and again: set aside with an apology, and the request
+        in progress, if any, dropped (it may be what fails)."""
+        event = Written(who, "direct", room, event_id, "", False)
+        apology = self.service.apology() + STARTED_AGAIN
+        await self._handled(who, event_id, ([self._in_room(event, apology)], None))
+
+    async def tidy(self) -> None:
+        """Forget, once an hour, the marks of old events and the conversations left behind."""
+        now = self.service.clock.now()
+        if now - self._tidied >= TIDY_EVERY:
+            self._tidied = now
+            await asyncio.to_thread(self.inbox.forget_before, now)
 
     def _in_room(self, event: Written, text: str) -> Message:
         to = Recipient("channel", event.room)
@@ -200,9 +223,10 @@ class Dialogue:
     def _to_person(self, event: Written, text: str) -> Message:
         return Message("send", event.who.platform, Recipient("user_id", event.who.id), text)
 
-    async def _handled(self, who: Account, event_id: str, answer: Answer) -> None:
+    async def _handled(self, who: Account, event_id: str, answer: Answer) -> bool:
+        """Mark the event handled, with what it changes; False when it already was."""
         messages, conversation = answer
-        await asyncio.to_thread(
+        new = await asyncio.to_thread(
             self.inbox.handled,
             who.platform,
             event_id,
@@ -211,5 +235,6 @@ class Dialogue:
             conversation=conversation,
             now=self.service.clock.now(),
         )
-        if messages:
+        if messages and new:
             self.wake()
+        return new

@@ -17,6 +17,7 @@ from bot.store.requests import enqueue
 from bot.store.tables import conversations, direct_rooms, inbound_events
 
 KEPT = timedelta(days=7)  # a platform redelivers within hours; older marks go
+LEFT_BEHIND = timedelta(days=2)  # a conversation expires after a day without an answer
 
 
 class SqlInbox:
@@ -76,10 +77,12 @@ class SqlInbox:
             connection.execute(insert(conversations).values(values | {"updated_at": now}))
 
     def forget_before(self, moment: datetime) -> None:
-        """Drop the marks of events handled before `moment` - KEPT (kept a week)."""
         with self.engine.begin() as connection:
             connection.execute(
                 delete(inbound_events).where(inbound_events.c.handled_at < moment - KEPT)
+            )
+            connection.execute(
+                delete(conversations).where(conversations.c.updated_at < moment - LEFT_BEHIND)
             )
 
     def room_of(self, platform: Platform, user_id: str) -> str | None:

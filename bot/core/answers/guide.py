@@ -94,8 +94,12 @@ def answer(directory: Directory, guide: Guide, typed: str, *, who: Account, desk
     if word in QUIT:
         return Step("C'est annulé : rien n'a été envoyé.", None)
     category = directory.registry.categories.get(guide.category or "")
+    if category is None and guide.category is not None:  # removed from the registry meanwhile
+        anew = replace(guide, category=None, field=0, values=())
+        return Step(f"Ce type de demande n'existe plus.\n\n{_categories(directory)}", anew)
     if category is None:
         return _choose(directory, guide, typed)
+    guide = _realigned(category, guide)
     if guide.field >= len(category.fields):
         if word in SEND:
             return _send(directory, category, guide, who=who, desk=desk)
@@ -110,8 +114,18 @@ def answer(directory: Directory, guide: Guide, typed: str, *, who: Account, desk
     error = check_field(directory, category, name, value)
     if error is not None:
         return Step(f"{error}\n\n{_question(directory, guide)}", guide)
-    after = replace(guide, field=guide.field + 1, values=(*guide.values, (name, value)))
+    after = _realigned(category, replace(guide, values=(*guide.values, (name, value))))
     return Step(_question(directory, after), after)
+
+
+def _realigned(category: Category, guide: Guide) -> Guide:
+    """The answers still asked by the category as the registry says it now, in its order,
+    and the next question the first one not answered (its fields may have changed)."""
+    given = dict(guide.values)
+    values = tuple((name, given[name]) for name in category.fields if name in given)
+    unanswered = [n for n, name in enumerate(category.fields) if name not in given]
+    field = unanswered[0] if unanswered else len(category.fields)
+    return replace(guide, field=field, values=values)
 
 
 def _choose(directory: Directory, guide: Guide, typed: str) -> Step:
@@ -131,7 +145,7 @@ def _choose(directory: Directory, guide: Guide, typed: str) -> Step:
 
 
 def _categories(directory: Directory) -> str:
-    lines = ["Quel est le sujet de ta demande ? Réponds par le numéro :"]
+    lines = ["Quel est le sujet de ta demande ? Réponds par le numéro ou par son nom :"]
     for number, category in enumerate(offered(directory.registry), start=1):
         lock = "🔒 " if category.confidential else ""
         lines.append(f"{number}. {lock}{category.label}")

@@ -22,8 +22,7 @@ def help_text(directory: Directory) -> str:
             f"- `{command('contact')}` : comment joindre toute l'équipe d'animation.",
             f"- `{command('engagements')}` : les engagements de l'équipe, en bref.",
             f"- `{command('aide')}` : ce message.",
-            "Les réponses ne sont visibles que par toi. Ajoute `--partager` pour les montrer "
-            f"au canal : `{command('qui aides territoires --partager')}`.",
+            markup.visibility(),
             f"En savoir plus sur l'équipe : {directory.registry.data.contact.page}",
         ]
     )
@@ -40,8 +39,8 @@ def contact_reply(directory: Directory) -> Reply:
             f"Pour joindre toute l'équipe d'animation : {contact.email}, "
             f"ou le canal {markup.channel()}.",
             f"Pour savoir qui suit ton équipe : `{markup.command('qui <ton équipe>')}`.",
-            "Pour un sujet personnel ou sensible, préfère un message direct ou Tchap "
-            "plutôt qu'un canal.",
+            "Pour un sujet personnel ou sensible, préfère un message direct à un canal ou un "
+            "salon.",
             f"La page de l'équipe : {contact.page}",
         ]
     )
