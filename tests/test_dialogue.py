@@ -197,3 +197,13 @@ def test_old_marks_are_tidied_once_an_hour(world: World, clock: FakeClock) -> No
     clock.moment += timedelta(minutes=2)
     asyncio.run(world.dialogue.tidy())
     assert not world.inbox.seen("matrix", "$recent")
+
+
+def test_the_rate_limit_forgets_old_warnings() -> None:
+    seconds = [0.0]
+    limit = RateLimit(clock=lambda: seconds[0])
+    for n in range(10_000):
+        assert limit.warn(f"@p{n}:t.fr")
+    seconds[0] = 61.0  # a minute on: those warnings hold nobody back any more
+    assert limit.warn("@late:t.fr") and limit.warn("@p1:t.fr")
+    assert len(limit._warned) <= 2

@@ -13,7 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.matrix.client import SESSION
+from bot.matrix.client import SESSION, anew
 
 VERSIONS = "/_matrix/client/versions"
 WHOAMI = "/_matrix/client/v3/account/whoami"
@@ -87,23 +87,15 @@ def _session(account: Account, home: str) -> Finding:
         saved = json.loads(path.read_text(encoding="utf-8"))
         token, device = str(saved["access_token"]), str(saved["device_id"])
     except (OSError, ValueError, KeyError, TypeError):
-        return Finding(False, f"Tchap : session {path} lisible", _RESET.format(path=path))
+        return Finding(False, f"Tchap : session {path} lisible", anew(path))
     who = _whoami(home + WHOAMI, token, account.timeout)
     if who is None:
-        return Finding(False, "Tchap : session du bot valable", _RESET.format(path=path))
+        return Finding(False, "Tchap : session du bot valable", anew(path))
     return Finding(
         who == account.user,
         f"Tchap : session valable pour {who} (appareil {device})",
-        f"cette session est celle d'un autre compte que {account.user} : "
-        + _RESET.format(path=path),
+        f"cette session est celle d'un autre compte que {account.user} : " + anew(path),
     )
-
-
-_RESET = (
-    "supprime {path} : au prochain `serve`, le bot se reconnecte avec "
-    "ANIMATION_MATRIX_PASSWORD (nouvel appareil : les anciens messages chiffrés ne "
-    "seront plus lisibles)"
-)
 
 
 def _status(url: str, timeout: float) -> int | None:

@@ -50,6 +50,15 @@ ENCRYPTED = {
 }
 
 
+def anew(session: Path) -> str:
+    """How to start a session again when the stored one is refused."""
+    return (
+        f"supprime {session} : au prochain démarrage, le bot se reconnecte avec "
+        "ANIMATION_MATRIX_PASSWORD (nouvel appareil : les anciens messages chiffrés ne seront "
+        "plus lisibles)"
+    )
+
+
 class MatrixError(Exception):
     """The bot cannot use its Matrix account; the message says what to fix, in French."""
 
@@ -93,9 +102,7 @@ class MatrixClient:
             if isinstance(await self._call(self.nio.whoami()), WhoamiResponse):
                 return
             raise MatrixError(
-                "La session Matrix enregistrée n'est plus valable : supprime "
-                f"{session} pour te reconnecter avec ANIMATION_MATRIX_PASSWORD "
-                "(les anciens messages chiffrés ne seront plus lisibles)."
+                f"La session Matrix enregistrée n'est plus valable : {anew(session)}."
             )
         if not self.password:
             raise MatrixError(

@@ -173,8 +173,8 @@ class Dialogue:
         messages: list[Message] = []
         if action is not None and copy is not None:
             # What is said back answers the copy reacted to, not the reaction.
-            as_written = Written(event.who, "direct", event.room, event.on, "", False)
-            messages = await self._act(as_written, copy, action, event.on, None)
+            at = _answering(event.who, event.room, event.on)
+            messages = await self._act(at, copy, action, event.on, None)
         await self._handled(event.who, event.event_id, (messages, UNCHANGED))
 
     async def _act(
@@ -197,17 +197,15 @@ class Dialogue:
     async def tell(self, who: Account, room: str, event_id: str, text: str) -> bool:
         """A message the bot cannot act on (unreadable, edited): said, so that the person can
         write it again. False when it was already handled."""
-        if await asyncio.to_thread(self.inbox.seen, who.platform, event_id):
-            return False
-        event = Written(who, "direct", room, event_id, "", False)
-        return await self._handled(who, event_id, ([self._in_room(event, text)], UNCHANGED))
+        said = self._in_room(_answering(who, room, event_id), text)
+        return await self._handled(who, event_id, ([said], UNCHANGED))
 
     async def failed(self, who: Account, room: str, event_id: str) -> None:
         """An event that failed again and again: set aside with an apology, and the request
         in progress, if any, dropped (it may be what fails)."""
-        event = Written(who, "direct", room, event_id, "", False)
         apology = self.service.apology() + STARTED_AGAIN
-        await self._handled(who, event_id, ([self._in_room(event, apology)], None))
+        said = self._in_room(_answering(who, room, event_id), apology)
+        await self._handled(who, event_id, ([said], None))
 
     async def tidy(self) -> None:
         """Forget, once an hour, the marks of old events and the conversations left behind."""
@@ -238,3 +236,8 @@ class Dialogue:
         if messages and new:
             self.wake()
         return new
+
+
+def _answering(who: Account, room: str, event_id: str) -> Written:
+    """Not a command: where to answer something someone did, replying to `event_id`."""
+    return Written(who, "direct", room, event_id, "", False)

@@ -36,4 +36,6 @@ class RateLimit:
         if now - self._warned.get(who, -self.quiet) < self.quiet:
             return False
         self._warned[who] = now
+        if len(self._warned) > 10_000:  # forget the warnings that no longer hold anyone back
+            self._warned = {k: t for k, t in self._warned.items() if now - t < self.quiet}
         return True
