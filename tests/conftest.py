@@ -18,7 +18,7 @@ CATALOG = ROOT / "data" / "betagouv"
 SHARED = ROOT.parent / "shared"
 TODAY = date(2026, 11, 29)
 # The Mattermost side in process (`world`), for the dialog and button tests.
-pytest_plugins = ["tests.mattermost_world", "tests.synapse"]
+pytest_plugins = ["tests.mattermost_world", "tests.synapse", "tests.stores"]
 
 
 def shared_file(relative: str) -> Path:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from bot.core.people import Account, Platform
-from bot.core.ports import DeliveryError, OutboxItem, Post
+from bot.core.ports import Delivery, DeliveryError, OutboxItem, Post
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
 
@@ -48,20 +48,28 @@ class FakeAccounts:
 
 @dataclass
 class RecordingNotifier:
-    """A `Notifier` that records what it delivers, and fails with the errors queued in
-    `failures` first."""
+    """A `Notifier` that records what it delivers (with the delivery's key and earlier
+    attempt), and fails with the errors queued in `failures` first. `during`, if set, runs
+    in the middle of each send (after `Delivery.sending`), as a slow platform would let
+    the world move meanwhile."""
 
     failures: list[DeliveryError] = field(default_factory=list)
     delivered: list[tuple[str, Message]] = field(default_factory=list)
+    tried: list[datetime | None] = field(default_factory=list)  # `tried_at` of each delivery
     on: bool = True  # what `active` says
+    during: Callable[[], None] | None = None
 
     def active(self) -> bool:
         return self.on
 
-    def deliver(self, message: Message, *, key: str) -> None:
+    def deliver(self, message: Message, delivery: Delivery) -> None:
+        delivery.sending()
+        if self.during is not None:
+            self.during()
         if self.failures:
             raise self.failures.pop(0)
-        self.delivered.append((key, message))
+        self.delivered.append((delivery.key, message))
+        self.tried.append(delivery.tried_at)
 
     @property
     def texts(self) -> list[str]:
@@ -70,62 +78,87 @@ class RecordingNotifier:
 
 @dataclass
 class _Row:
-    item: OutboxItem
+    id: int
+    message: Message
+    key: str
     due: datetime
+    attempts: int = 0
     status: str = "pending"
     locked_until: datetime | None = None
+    holder: str | None = None
+    tried_at: datetime | None = None
     error: str = ""
 
 
 class MemoryOutbox:
-    """The `Outbox` port in memory: the same leases, retries and dead letters as SQL."""
+    """The `Outbox` port in memory: the same fenced leases, retries and dead letters as SQL."""
 
     def __init__(self) -> None:
         self.rows: dict[int, _Row] = {}
         self._lock = threading.Lock()
+        self._claims = 0
 
     def enqueue(self, messages: Sequence[Message], *, now: datetime) -> None:
         with self._lock:
             for message in messages:
                 number = len(self.rows) + 1
-                self.rows[number] = _Row(OutboxItem(number, 0, message), due=now)
+                self.rows[number] = _Row(number, message, f"key-{number}", due=now)
 
     def claim(
-        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 20
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 10
     ) -> list[OutboxItem]:
         with self._lock:
+            self._claims += 1
+            holder = f"claim-{self._claims}"
             due = [
                 row
                 for row in self.rows.values()
                 if row.status == "pending"
-                and row.item.message.platform in platforms
+                and row.message.platform in platforms
                 and row.due <= now
                 and (row.locked_until is None or row.locked_until < now)
             ][:limit]
             for row in due:
-                row.locked_until = now + lease
-            return [row.item for row in due]
+                row.locked_until, row.holder = now + lease, holder
+            return [
+                OutboxItem(row.id, row.attempts, row.message, row.key, holder, row.tried_at)
+                for row in due
+            ]
 
-    def release(self, item_ids: Sequence[int], *, at: datetime) -> None:
-        for number in item_ids:
-            self._set(number, locked_until=None, due=at)
+    def renew(self, items: Sequence[OutboxItem], *, until: datetime) -> int:
+        return sum(self._fenced(item, locked_until=until) for item in items)
 
-    def sent(self, item_id: int, *, now: datetime) -> None:
-        self._set(item_id, status="sent", locked_until=None, tried=True)
-
-    def retry(self, item_id: int, *, error: str, at: datetime) -> None:
-        self._set(item_id, due=at, locked_until=None, error=error, tried=True)
-
-    def dead(self, item_id: int, *, error: str) -> None:
-        self._set(item_id, status="dead", locked_until=None, error=error, tried=True)
-
-    def _set(self, item_id: int, *, tried: bool = False, **values: object) -> None:
+    def sending(self, item: OutboxItem, *, now: datetime, until: datetime) -> bool:
         with self._lock:
-            row = self.rows[item_id]
+            row = self.rows[item.id]
+            if row.holder != item.holder or row.status != "pending":
+                return False
+            row.locked_until, row.tried_at = until, row.tried_at or now
+            return True
+
+    def release(self, items: Sequence[OutboxItem], *, at: datetime) -> None:
+        for item in items:
+            self._fenced(item, locked_until=None, holder=None, due=at)
+
+    def sent(self, item: OutboxItem, *, now: datetime) -> bool:
+        return self._fenced(item, status="sent", locked_until=None, holder=None, tried=True)
+
+    def retry(self, item: OutboxItem, *, error: str, at: datetime) -> bool:
+        return self._fenced(item, due=at, locked_until=None, holder=None, error=error, tried=True)
+
+    def dead(self, item: OutboxItem, *, error: str) -> bool:
+        changes = {"status": "dead", "locked_until": None, "holder": None, "error": error}
+        return self._fenced(item, **changes, tried=True)
+
+    def _fenced(self, item: OutboxItem, *, tried: bool = False, **values: object) -> bool:
+        with self._lock:
+            row = self.rows[item.id]
+            if row.holder != item.holder or row.status != "pending":
+                return False
             for name, value in values.items():
                 setattr(row, name, value)
-            if tried:
-                row.item = dataclasses.replace(row.item, attempts=row.item.attempts + 1)
+            row.attempts += 1 if tried else 0
+            return True
 
     def counts(self) -> dict[str, int]:
         statuses = [row.status for row in self.rows.values()]
@@ -133,7 +166,7 @@ class MemoryOutbox:
 
     def messages(self) -> list[Message]:
         """Everything enqueued, in order: the transcript."""
-        return [row.item.message for row in self.rows.values()]
+        return [row.message for row in self.rows.values()]
 
 
 class MemoryRequestStore:

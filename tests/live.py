@@ -127,7 +127,8 @@ def connected_env(
     command_token: str,
     **more: str,
 ) -> dict[str, str]:
-    """A bot wired to a (fake) Mattermost server, retrying fast, with a short lease."""
+    """A bot wired to a (fake) Mattermost server, retrying fast, with a short timeout and
+    lease."""
     return {
         "ANIMATION_COMMAND_TOKENS": command_token,
         "ANIMATION_REGISTRY": str(workdir / "referents.yaml"),
@@ -136,6 +137,7 @@ def connected_env(
         "ANIMATION_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "ANIMATION_SECRET": "s" * 32,
         "ANIMATION_RETRY_MAX_DELAY": "0.5",
+        "ANIMATION_MATTERMOST_TIMEOUT": "2",
         "ANIMATION_OUTBOX_LEASE": "3",
         **more,
     }

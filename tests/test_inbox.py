@@ -17,8 +17,7 @@ from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore
 from tests.fakes import MemoryRequestStore
 from tests.fakes_inbox import MemoryInbox
-from tests.stores import BACKENDS, fresh_engine
-from tests.test_store import DRAFT, messages
+from tests.stores import BACKENDS, DRAFT, fresh_engine, messages
 
 NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
 Inbox = SqlInbox | MemoryInbox

@@ -54,6 +54,7 @@ def matrix_env(synapse: Synapse, workdir: Path, bot_id: str) -> dict[str, str]:
         "ANIMATION_MATRIX_PASSWORD": synapse.users[bot_id],
         "ANIMATION_MATRIX_STORE": str(workdir / "matrix-store"),
         "ANIMATION_RETRY_MAX_DELAY": "0.5",
+        "ANIMATION_MATTERMOST_TIMEOUT": "2",
         "ANIMATION_OUTBOX_LEASE": "3",
     }
 

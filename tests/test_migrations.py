@@ -142,6 +142,9 @@ def test_waiting_messages_are_readable_and_addressed_the_same(old_database: Engi
     ]
     assert items[0].message.animator_copy == "camille-exemple"
     assert items[1].message.animator_copy is None
+    # The key each was sent with so far, so that a resend is still recognised after 0004.
+    assert [i.key for i in items] == [f"animbot{i.id}" for i in items]
+    assert {i.tried_at for i in items} == {None}
 
 
 def test_the_migrated_schema_is_the_one_the_code_declares(old_database: Engine) -> None:

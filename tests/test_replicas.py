@@ -51,6 +51,7 @@ def replica(workdir: Path, fake: FakeMattermost) -> LiveBot:
         command_token=TOKEN,
         ANIMATION_DATABASE_URL=str(PG_URL),
         ANIMATION_TRIAGE_CHANNEL_ID=TRIAGE,
+        ANIMATION_MATTERMOST_TIMEOUT="1",
         ANIMATION_OUTBOX_LEASE="2",
     )
 

@@ -66,3 +66,26 @@ def test_matrix_allowed_servers_default_to_the_bots_own() -> None:
     )
     assert settings.allowed_servers() == {"x.fr"}
     assert load_settings({"ANIMATION_MATRIX_USER": "anything"}).matrix_user == "anything"
+
+
+@pytest.mark.parametrize(
+    ("lease", "timeout"), [("30", None), ("45", None), ("10", None), ("12", "15"), ("5", "5")]
+)
+def test_the_outbox_lease_lies_between_the_timeout_and_mattermosts_window(
+    lease: str, timeout: str | None
+) -> None:
+    environ = {"ANIMATION_OUTBOX_LEASE": lease}
+    if timeout is not None:
+        environ["ANIMATION_MATTERMOST_TIMEOUT"] = timeout
+    with pytest.raises(ValidationError) as error:
+        load_settings(environ)
+    (problem,) = error.value.errors()
+    assert problem["loc"] == ("outbox_lease",)
+    assert "moins de 30 s" in problem["msg"]
+
+
+def test_a_timeout_longer_than_the_default_lease_is_refused() -> None:
+    with pytest.raises(ValidationError):
+        load_settings({"ANIMATION_MATTERMOST_TIMEOUT": "25"})
+    assert load_settings({"ANIMATION_MATTERMOST_TIMEOUT": "25", "ANIMATION_OUTBOX_LEASE": "28"})
+    assert load_settings({}).outbox_lease == 20

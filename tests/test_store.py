@@ -6,80 +6,24 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, inspect
 
-from bot.core.people import Account, Platform
+from bot.core.people import Account
 from bot.core.ports import Post
 from bot.core.requests.lifecycle import claimed
-from bot.core.requests.messages import Message, Recipient
 from bot.core.requests.model import Request
 from bot.store.engine import migrate
-from bot.store.outbox import SqlOutbox
 from bot.store.requests import SqlStore
-from tests.fakes import MemoryOutbox, MemoryRequestStore
-from tests.stores import BACKENDS, fresh_engine
-
-NOW = datetime(2026, 11, 29, 10, 0, tzinfo=UTC)
-DRAFT = Request(
-    id=0,
-    category_id="convention",
-    confidential=False,
-    requester=Account("mattermost", "u1", "alice"),
-    assignees=("camille", "dominique"),
-    status="open",
-    created_at=NOW,
-    team_kind="startup",
-    team_id="aides-territoires",
-    team_name="Aides-territoires",
-    subject="Objet",
-    details="Détails",
-    routing_reason="référente",
-)
+from tests.stores import ALL, BACKENDS, DRAFT, NOW, Outbox, Store, fresh_engine, messages
 
 
 @pytest.fixture(params=BACKENDS)
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     yield from fresh_engine(request.param, tmp_path)
-
-
-Store = SqlStore | MemoryRequestStore
-Outbox = SqlOutbox | MemoryOutbox
-
-
-@pytest.fixture(params=["memory", *BACKENDS])
-def stores(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Outbox]]:
-    if request.param == "memory":
-        memory = MemoryRequestStore()
-        yield memory, memory.outbox
-    else:
-        for engine in fresh_engine(request.param, tmp_path):
-            yield SqlStore(engine), SqlOutbox(engine)
-
-
-def messages(request: Request) -> list[Message]:
-    return [
-        Message(
-            "send",
-            "mattermost",
-            Recipient("animator", "camille"),
-            f"pour camille {request.id}",
-            request_id=request.id,
-        ),
-        Message(
-            "send",
-            "mattermost",
-            Recipient("user_id", "u1"),
-            f"pour alice {request.id}",
-            request_id=request.id,
-        ),
-    ]
-
-
-ALL: tuple[Platform, ...] = ("mattermost", "matrix")
 
 
 def test_migrations_create_the_schema_and_run_twice(engine: Engine) -> None:
@@ -174,51 +118,6 @@ def test_posts_are_recorded_per_animator(stores: tuple[Store, Outbox]) -> None:
     store.record_post(stored.id, "camille", resent)  # a resend replaces the copy
     assert store.post_of(stored.id, "camille") == resent
     assert store.post_of(stored.id, "dominique") is None
-
-
-def test_outbox_lease_retry_dead_and_takeover(stores: tuple[Store, Outbox]) -> None:
-    store, outbox = stores
-    store.create(DRAFT, nonce="o", messages_for=messages)
-    lease = timedelta(seconds=30)
-    first, second = outbox.claim(now=NOW, lease=lease, platforms=ALL)
-    assert outbox.claim(now=NOW, lease=lease, platforms=ALL) == []  # leased
-    outbox.sent(first.id, now=NOW)
-    outbox.retry(second.id, error="500: boom", at=NOW + timedelta(seconds=10))
-    assert outbox.claim(now=NOW + timedelta(seconds=5), lease=lease, platforms=ALL) == []
-    again = outbox.claim(now=NOW + timedelta(seconds=11), lease=lease, platforms=ALL)
-    assert [i.id for i in again] == [second.id] and again[0].attempts == 1
-    # The replica that took it dies: once the lease is over, another takes it.
-    taken_over = outbox.claim(now=NOW + timedelta(seconds=42), lease=lease, platforms=ALL)
-    assert [i.id for i in taken_over] == [second.id]
-    outbox.dead(second.id, error="403: forbidden")
-    assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1}
-
-
-def test_parallel_claimers_never_take_the_same_message(stores: tuple[Store, Outbox]) -> None:
-    store, outbox = stores
-    for number in range(30):
-        store.create(
-            replace(DRAFT, requester=Account("mattermost", f"u{number}", "x")),
-            nonce=f"m{number}",
-            messages_for=messages,
-        )
-    taken: list[int] = []
-    lock = threading.Lock()
-
-    def claimer() -> None:
-        while True:
-            items = outbox.claim(now=NOW, lease=timedelta(minutes=5), platforms=ALL, limit=3)
-            if not items:
-                return
-            with lock:
-                taken.extend(i.id for i in items)
-
-    threads = [threading.Thread(target=claimer) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(taken) == 60 and len(set(taken)) == 60
 
 
 def test_times_come_back_aware_utc(engine: Engine) -> None:

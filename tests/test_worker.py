@@ -54,7 +54,7 @@ def test_server_errors_are_retried_later_with_the_same_key(
     deliverer.run_once()
     assert notifier.texts == ["deux", "un"]
     keys = {message.text: key for key, message in notifier.delivered}
-    assert keys == {"un": "animbot1", "deux": "animbot2"}
+    assert keys == {"un": "key-1", "deux": "key-2"}
 
 
 def test_network_down_gives_the_rest_back_untried(outbox: MemoryOutbox, clock: FakeClock) -> None:
@@ -63,7 +63,7 @@ def test_network_down_gives_the_rest_back_untried(outbox: MemoryOutbox, clock: F
     deliverer.run_once()
     assert notifier.delivered == []
     assert outbox.counts()["pending"] == 2
-    assert [row.item.attempts for row in outbox.rows.values()] == [1, 0]  # the second, untried
+    assert [row.attempts for row in outbox.rows.values()] == [1, 0]  # the second, untried
     clock.moment += timedelta(seconds=5)
     deliverer.run_once()
     assert sorted(notifier.texts) == ["deux", "un"]
@@ -106,7 +106,7 @@ def test_messages_of_a_platform_held_by_another_replica_are_left_untouched(
     deliverer = Worker(box, {"matrix": standby}, clock)
     assert deliverer.run_once() == 0
     (row,) = box.rows.values()
-    assert row.item.attempts == 0 and row.locked_until is None and row.due == clock.now()
+    assert row.attempts == 0 and row.locked_until is None and row.due == clock.now()
     standby.on = True  # the session comes here
     assert deliverer.run_once() == 1 and standby.texts == ["pour Tchap"]
 
@@ -126,7 +126,7 @@ def test_retries_stop_after_max_attempts(outbox: MemoryOutbox, clock: FakeClock)
         deliverer.run_once()
         clock.moment += timedelta(seconds=2)
     assert outbox.counts() == {"pending": 0, "sent": 0, "dead": 2}
-    assert [row.item.attempts for row in outbox.rows.values()] == [3, 3]
+    assert [row.attempts for row in outbox.rows.values()] == [3, 3]
 
 
 def test_backoff_grows_and_is_capped_with_jitter(outbox: MemoryOutbox, clock: FakeClock) -> None:

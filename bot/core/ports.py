@@ -115,6 +115,33 @@ class DeliveryError(Exception):
         self.status = status
 
 
+class LeaseLost(Exception):
+    """Another replica has taken this message over: this one must not send it."""
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One attempt at delivering an outbox message.
+
+    `key`: the message's own id, the same across retries, restarts and replicas. The
+    platform is given it to drop a resend (Mattermost's `pending_post_id`, a Matrix
+    transaction id), and the message carries it, so that it can be found again.
+    `tried_at`: when an earlier attempt began to send it, if one did. That attempt may
+    have reached the platform: look for the message there before sending it again.
+    `sending`: to call right before the call that creates or changes something on the
+    platform. It raises `LeaseLost` when this replica no longer owns the message, and
+    records that an attempt began.
+    """
+
+    key: str
+    tried_at: datetime | None = None
+    sending: Callable[[], None] = _nothing
+
+
 class Notifier(Protocol):
     """Delivers messages on one platform."""
 
@@ -122,8 +149,9 @@ class Notifier(Protocol):
         """Whether this process delivers on this platform now (a Matrix session is held by
         one process at a time; until then its messages are left for the one that has it)."""
 
-    def deliver(self, message: Message, *, key: str) -> None:
-        """Deliver `message`; `key` is stable across retries. Raises `DeliveryError`."""
+    def deliver(self, message: Message, delivery: Delivery) -> None:
+        """Deliver `message`, once. Raises `DeliveryError`, or `LeaseLost` from
+        `delivery.sending`."""
 
 
 class Leases(Protocol):
@@ -146,26 +174,44 @@ class Accounts(Protocol):
 
 @dataclass(frozen=True)
 class OutboxItem:
+    """A message taken from the outbox. `holder` is the claim's fencing token: every later
+    step on the message (renewing, sending, marking it) holds only while the outbox still
+    gives the message to this claim."""
+
     id: int
     attempts: int
     message: Message
+    key: str
+    holder: str
+    tried_at: datetime | None = None
 
 
 class Outbox(Protocol):
-    """Messages waiting to be delivered, taken under a lease so that one replica sends each."""
+    """Messages waiting to be delivered, taken under a lease so that one replica sends each.
+
+    A lease lasts less than the platforms remember a resend (Mattermost: 30 s) and its
+    holder renews it while it works; once it lapses, another replica may claim the
+    message, and the first one's steps then do nothing (they return False)."""
 
     def claim(
-        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 20
+        self, *, now: datetime, lease: timedelta, platforms: Sequence[Platform], limit: int = 10
     ) -> list[OutboxItem]: ...
 
-    def release(self, item_ids: Sequence[int], *, at: datetime) -> None:
+    def renew(self, items: Sequence[OutboxItem], *, until: datetime) -> int:
+        """Extend the lease of those still held by their claim; how many are."""
+
+    def sending(self, item: OutboxItem, *, now: datetime, until: datetime) -> bool:
+        """Right before sending: whether the claim still holds `item` (then its lease is
+        extended to `until`, and that an attempt began at `now` is kept)."""
+
+    def release(self, items: Sequence[OutboxItem], *, at: datetime) -> None:
         """Give claimed messages back untried, due again `at`."""
 
-    def sent(self, item_id: int, *, now: datetime) -> None: ...
+    def sent(self, item: OutboxItem, *, now: datetime) -> bool: ...
 
-    def retry(self, item_id: int, *, error: str, at: datetime) -> None: ...
+    def retry(self, item: OutboxItem, *, error: str, at: datetime) -> bool: ...
 
-    def dead(self, item_id: int, *, error: str) -> None: ...
+    def dead(self, item: OutboxItem, *, error: str) -> bool: ...
 
     def counts(self) -> dict[str, int]:
         """How many messages are pending, sent and dead."""

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import CancelledError, Future
 
 from bot.core.people import Platform
-from bot.core.ports import DeliveryError, DirectRooms, Post, PostBook
+from bot.core.ports import Delivery, DeliveryError, DirectRooms, Post, PostBook
 from bot.core.registry.model import Registry
 from bot.core.requests.messages import Message, Recipient
 from bot.core.requests.model import Action
@@ -64,10 +64,11 @@ class MatrixNotifier:
     def active(self) -> bool:
         return self.loop is not None
 
-    def deliver(self, message: Message, *, key: str) -> None:
+    def deliver(self, message: Message, delivery: Delivery) -> None:
         if self.loop is None:
             raise DeliveryError("Matrix not connected yet", retryable=True)
-        future = asyncio.run_coroutine_threadsafe(self._deliver(message, key), self.loop)
+        delivery.sending()  # every send below is idempotent, by its transaction id
+        future = asyncio.run_coroutine_threadsafe(self._deliver(message, delivery.key), self.loop)
         with self._lock:
             self._sending.add(future)
         try:

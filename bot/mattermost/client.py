@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -114,6 +115,18 @@ class MattermostClient:
             "pending_post_id": pending_id,
         }
         return str(self.call(lambda: self.driver.posts.create_post(body))["id"])
+
+    def find_post(self, channel_id: str, *, prop: tuple[str, str], since: datetime) -> str | None:
+        """The id of a post of the channel, changed since `since`, whose props hold `prop`
+        (`GET /channels/{id}/posts?since=`: every post changed since then, up to 1,000)."""
+        moment = str(int(since.timestamp() * 1000))
+        found = self.request("get", f"/channels/{channel_id}/posts", params={"since": moment})
+        name, value = prop
+        posts = found.get("posts") if isinstance(found, dict) else None
+        for post in (posts or {}).values():
+            if isinstance(post, dict) and (post.get("props") or {}).get(name) == value:
+                return str(post["id"])
+        return None
 
     def patch_post(self, post_id: str, message: str, *, props: dict[str, Any]) -> None:
         body = {"message": message, "props": props}

@@ -11,6 +11,9 @@ from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PREFIX = "ANIMATION_"
+# Mattermost drops a resent post with the same `pending_post_id` for 30 s only
+# (server/channels/app/post.go, `pendingPostIDsCacheTTL`).
+MATTERMOST_RESEND_WINDOW = 30.0
 
 
 class Settings(BaseSettings):
@@ -32,8 +35,9 @@ class Settings(BaseSettings):
     mattermost_timeout: float = Field(default=10.0, gt=0)
     # Delivery retries back off exponentially up to this many seconds.
     retry_max_delay: float = Field(default=60.0, gt=0)
-    # How long a replica may hold an outbox message before another takes it over, in seconds.
-    outbox_lease: float = Field(default=60.0, gt=0)
+    # How long a replica holds an outbox message without renewing it before another may take
+    # it over, in seconds: under Mattermost's 30 s memory of a resend, over the REST timeout.
+    outbox_lease: float = Field(default=20.0, gt=0, validate_default=True)
     # How often the registry file is checked for changes, in seconds.
     reload_interval: float = Field(default=2.0, gt=0)
     # Slash-command requests larger than this are refused before parsing.
@@ -53,6 +57,18 @@ class Settings(BaseSettings):
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):
             return tuple(t.strip() for t in value.split(",") if t.strip())
+        return value
+
+    @field_validator("outbox_lease")
+    @classmethod
+    def _lease_between_timeout_and_window(cls, value: float, info: ValidationInfo) -> float:
+        timeout = info.data.get("mattermost_timeout", 0.0)
+        if not timeout < value < MATTERMOST_RESEND_WINDOW:
+            raise ValueError(
+                f"le bail doit durer plus que ANIMATION_MATTERMOST_TIMEOUT ({timeout:g} s) et "
+                f"moins de {MATTERMOST_RESEND_WINDOW:g} s, le temps pendant lequel Mattermost "
+                "reconnaît un message envoyé deux fois"
+            )
         return value
 
     @field_validator("matrix_user")

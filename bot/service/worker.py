@@ -1,10 +1,20 @@
-"""The delivery worker: takes due outbox messages, sends them, retries with backoff.
+"""The delivery worker: takes due outbox messages, sends each once, retries with backoff.
 
 Network errors, 429 and 5xx are retried with exponential backoff and jitter;
-any other refusal goes to the dead-letter state (visible, never dropped). A
-message is taken under a lease: if this replica dies mid-delivery, another
-takes it over when the lease expires. Chat platforms are called outside any
-database transaction; the worker knows them only through the `Notifier` port.
+any other refusal goes to the dead-letter state (visible, never dropped).
+Sending each message exactly once, whatever fails, rests on three things:
+
+- a message is taken under a lease shorter than the platforms remember a resend
+  (Mattermost: 30 s), renewed every quarter of it while this replica works, so that
+  a live replica keeps what it holds and a dead one's messages are taken over soon;
+- the lease is fenced: right before the call that sends, and when marking the
+  outcome, the outbox is asked whether this claim still holds the message
+  (`Delivery.sending`), so a replica that lost it sends nothing more;
+- a message whose earlier attempt may have reached the platform is looked for there
+  before being sent again (the notifier does it, by the key the message carries).
+
+Chat platforms are called outside any database transaction; the worker knows them
+only through the `Notifier` port.
 """
 
 from __future__ import annotations
@@ -13,14 +23,17 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from bot.core.clock import Clock
 from bot.core.people import Platform
-from bot.core.ports import DeliveryError, Notifier, Outbox
+from bot.core.ports import Delivery, DeliveryError, LeaseLost, Notifier, Outbox, OutboxItem
 
 log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=20)  # under Mattermost's 30 s memory of a resend
 
 
 class Worker:
@@ -30,11 +43,11 @@ class Worker:
         notifiers: Mapping[Platform, Notifier],
         clock: Clock,
         *,
-        lease: timedelta = timedelta(seconds=60),
+        lease: timedelta = LEASE,
         max_attempts: int = 200,
         base_delay: float = 1.0,
         max_delay: float = 60.0,
-        batch: int = 20,
+        batch: int = 10,
         observer: Callable[[str], None] | None = None,
     ) -> None:
         self.outbox = outbox
@@ -62,47 +75,98 @@ class Worker:
         items = self.outbox.claim(
             now=self.clock.now(), lease=self.lease, platforms=platforms, limit=self.batch
         )
+        if items:
+            with self._renewing(items) as left:
+                self._deliver_all(items, left)
+        return len(items)
+
+    def _deliver_all(self, items: Sequence[OutboxItem], left: _Left) -> None:
         down: dict[Platform, datetime] = {}  # platforms unreachable this round, and until when
-        untried: dict[Platform, list[int]] = {}
+        untried: dict[Platform, list[OutboxItem]] = {}
         for index, item in enumerate(items):
             platform = item.message.platform
             if self.stopping:  # shutting down: give the rest back for another replica
-                self.outbox.release([later.id for later in items[index:]], at=self.clock.now())
+                self.outbox.release(items[index:], at=self.clock.now())
                 break
             if platform in down:  # unreachable: give it back untried, for a later round
-                untried.setdefault(platform, []).append(item.id)
-                continue
-            try:
-                self.notifiers[platform].deliver(item.message, key=f"animbot{item.id}")
-            except DeliveryError as error:
-                self._failed(item.id, item.attempts, error)
-                if error.retryable and error.status is None:
+                untried.setdefault(platform, []).append(item)
+            else:
+                error = self._deliver(item)
+                if error is not None and error.retryable and error.status is None:
                     down[platform] = self.clock.now() + self.delay(item.attempts)
-                continue
-            except Exception as error:  # a bug, the database: counted and retried, never stuck
-                unexpected = DeliveryError(f"unexpected {type(error).__name__}", retryable=True)
-                self._failed(item.id, item.attempts, unexpected)
-                continue
-            self.outbox.sent(item.id, now=self.clock.now())
-            self.observer("sent")
-        for platform, ids in untried.items():
-            self.outbox.release(ids, at=down[platform])
-        return len(items)
+            left.done(item)
+        for platform, given_back in untried.items():
+            self.outbox.release(given_back, at=down[platform])
 
-    def _failed(self, item_id: int, attempts: int, error: DeliveryError) -> None:
+    def _deliver(self, item: OutboxItem) -> DeliveryError | None:
+        """Send one message and record how it went; the error, if it failed."""
+        delivery = Delivery(item.key, item.tried_at, sending=lambda: self._still_ours(item))
+        try:
+            self.notifiers[item.message.platform].deliver(item.message, delivery)
+        except LeaseLost:
+            self._lost(item, "before sending")
+            return None
+        except DeliveryError as error:
+            self._failed(item, error)
+            return error
+        except Exception as error:  # a bug, the database: counted and retried, never stuck
+            unexpected = DeliveryError(f"unexpected {type(error).__name__}", retryable=True)
+            self._failed(item, unexpected)
+            return unexpected
+        if self.outbox.sent(item, now=self.clock.now()):
+            self.observer("sent")
+        else:  # its new holder will find what was sent, by its key, and not send it again
+            self._lost(item, "while sending")
+        return None
+
+    def _still_ours(self, item: OutboxItem) -> None:
+        now = self.clock.now()
+        if not self.outbox.sending(item, now=now, until=now + self.lease):
+            raise LeaseLost
+
+    def _lost(self, item: OutboxItem, when: str) -> None:
+        self.observer("taken over")
+        log.warning(f"message taken over by another replica {when}", extra={"outbox_id": item.id})
+
+    def _failed(self, item: OutboxItem, error: DeliveryError) -> None:
         reason = f"{error.status}: {error}" if error.status else str(error)
-        if error.retryable and attempts + 1 < self.max_attempts:
-            self.outbox.retry(item_id, error=reason, at=self.clock.now() + self.delay(attempts))
-            self.observer("retried")
-            log.warning(
-                "delivery failed, will retry", extra={"outbox_id": item_id, "status": error.status}
-            )
+        again = error.retryable and item.attempts + 1 < self.max_attempts
+        if again:
+            at = self.clock.now() + self.delay(item.attempts)
+            recorded = self.outbox.retry(item, error=reason, at=at)
         else:
-            self.outbox.dead(item_id, error=reason)
-            self.observer("dead")
-            log.error(
-                "delivery failed for good", extra={"outbox_id": item_id, "status": error.status}
-            )
+            recorded = self.outbox.dead(item, error=reason)
+        if not recorded:
+            self._lost(item, "while failing")
+            return
+        self.observer("retried" if again else "dead")
+        extra = {"outbox_id": item.id, "status": error.status}
+        if again:
+            log.warning("delivery failed, will retry", extra=extra)
+        else:
+            log.error("delivery failed for good", extra=extra)
+
+    @contextlib.contextmanager
+    def _renewing(self, items: Sequence[OutboxItem]) -> Iterator[_Left]:
+        """Renew the lease of the claimed messages not yet handled (`_Left`, which the
+        caller shortens) every quarter of the lease, until the block ends."""
+        left = _Left(items)
+        done = threading.Event()
+
+        def renew() -> None:
+            while not done.wait(self.lease.total_seconds() / 4):
+                try:
+                    self.outbox.renew(left.items(), until=self.clock.now() + self.lease)
+                except Exception:  # the database: the fence before each send still holds
+                    log.warning("outbox lease not renewed")
+
+        renewer = threading.Thread(target=renew, name="outbox-lease", daemon=True)
+        renewer.start()
+        try:
+            yield left
+        finally:
+            done.set()
+            renewer.join(timeout=self.lease.total_seconds())
 
     async def run(self, *, idle: float = 1.0) -> None:
         """Deliver until `stop()`: at once when woken, else every `idle` seconds."""
@@ -122,3 +186,19 @@ class Worker:
         """Finish the message in hand, release the others' leases, and stop."""
         self.stopping = True
         self.wake.set()
+
+
+class _Left:
+    """The claimed messages not handled yet, shared with the thread renewing their lease."""
+
+    def __init__(self, items: Sequence[OutboxItem]) -> None:
+        self._items = list(items)
+        self._lock = threading.Lock()
+
+    def items(self) -> list[OutboxItem]:
+        with self._lock:
+            return list(self._items)
+
+    def done(self, item: OutboxItem) -> None:
+        with self._lock:
+            self._items.remove(item)

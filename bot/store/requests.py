@@ -15,6 +15,7 @@ from bot.core.people import Account, Platform
 from bot.core.ports import Post
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
+from bot.store.outbox import new_key
 from bot.store.tables import outbox, posts, requests
 
 MessagesFor = Callable[[Request], Sequence[Message]]
@@ -78,6 +79,7 @@ def enqueue(connection: Connection, messages: Sequence[Message], *, now: datetim
             "platform": m.platform,
             "kind": m.kind,
             "payload": m.payload(),
+            "key": new_key(),
             "status": "pending",
             "attempts": 0,
             "next_attempt_at": now,

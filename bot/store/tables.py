@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 
 
@@ -94,14 +95,21 @@ outbox = Table(
     Column("platform", String(16), nullable=False, server_default="mattermost"),
     Column("kind", String(16), nullable=False),
     Column("payload", JSON, nullable=False),
+    # The message's own id: the platforms' resend id, carried by the post (`new_key`).
+    Column("key", String(64), nullable=False),
     Column("status", String(16), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", UtcDateTime, nullable=False),
     Column("locked_until", UtcDateTime),
+    # The fencing token of the claim holding the message: its steps count only while it does.
+    Column("lease_holder", String(32)),
+    # When an attempt first began to send it: a later one looks for it before sending.
+    Column("tried_at", UtcDateTime),
     Column("last_error", String(500)),
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
     Index("outbox_due", "status", "next_attempt_at"),
+    UniqueConstraint("key", name="outbox_key"),
 )
 
 # Events people wrote to the bot on a platform that pushes them (Matrix), once handled.
