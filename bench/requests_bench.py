@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import text
@@ -88,7 +87,7 @@ def drain_outbox(workdir: Path, *, messages: int) -> None:
         buttons = Buttons(Tokens(Signer("b" * 32), clock), "http://bot/mattermost/action")
         renderer = MattermostRenderer(lambda: directory.registry)
         notifier = MattermostNotifier(client, book=store, buttons=buttons, renderer=renderer)
-        worker = Worker(outbox, {"mattermost": notifier}, clock, lease=timedelta(seconds=60))
+        worker = Worker(outbox, {"mattermost": notifier}, clock)
         total = outbox.counts()["pending"]
         started = time.perf_counter()
         while worker.run_once():

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.ports import DeliveryError
+from bot.core.people import Platform
+from bot.core.ports import Delivery, DeliveryError, LeaseLost
 from bot.mattermost.client import MattermostClient
 from bot.mattermost.notifier import KEY_PROP
 from tests.fake_mattermost import FakeMattermost, dm_channel, user_id_for
@@ -18,6 +19,7 @@ from tests.mattermost_world import World, deliver, open_and_submit
 from tests.waiting import wait_for
 
 LATER = timedelta(minutes=5)  # past any retry delay
+ALL: tuple[Platform, ...] = ("mattermost", "matrix")
 
 
 def submit(world: World) -> None:
@@ -61,6 +63,20 @@ def test_a_retry_posts_what_an_earlier_attempt_did_not(world: World) -> None:
     assert len(world.fake.posts_to("camille.exemple")) == 1
     assert len(world.fake.posts_to("alice")) == 1
     assert world.worker.outbox.counts() == {"pending": 0, "sent": 3, "dead": 0}
+
+
+def test_nothing_is_posted_once_the_lease_is_lost(world: World) -> None:
+    submit(world)
+    notifier = world.worker.notifiers["mattermost"]
+
+    def lost() -> None:
+        raise LeaseLost
+
+    items = world.worker.outbox.claim(now=world.clock.now(), lease=LATER, platforms=ALL)
+    for item in items:
+        with pytest.raises(LeaseLost):
+            notifier.deliver(item.message, Delivery(item.key, None, sending=lost))
+    assert len(items) == 3 and world.fake.posts == {}
 
 
 @pytest.fixture
