@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import atexit
 import os
+import resource
 import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -78,7 +79,25 @@ def run_cli(
     )
 
 
-def start_bot(*, workdir: Path, env: Mapping[str, str], port: int | None = None) -> LiveBot:
+def soft_open_files(limit: int) -> Callable[[], None]:
+    """For `preexec_fn`: the child's soft limit on open files set to `limit` (Docker's
+    default is 1024), its hard limit left as it is."""
+
+    def lower() -> None:
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, hard))
+
+    return lower
+
+
+def start_bot(
+    *,
+    workdir: Path,
+    env: Mapping[str, str],
+    port: int | None = None,
+    open_files: int | None = None,
+) -> LiveBot:
+    """`open_files`: the bot's soft limit on open files, as it starts (its own otherwise)."""
     port = port or free_port()
     log = workdir / "bot.log"
     with log.open("wb") as out:
@@ -88,6 +107,7 @@ def start_bot(*, workdir: Path, env: Mapping[str, str], port: int | None = None)
             env=bot_env(workdir, env),
             stdout=out,
             stderr=subprocess.STDOUT,
+            preexec_fn=None if open_files is None else soft_open_files(open_files),
         )
     _STARTED.append(process)
     bot = LiveBot(process, f"http://127.0.0.1:{port}", log)

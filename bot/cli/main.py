@@ -157,9 +157,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    import uvicorn
-
     from bot.app import build
+    from bot.service.server import limits_of, serve
 
     configure_logging()
     if settings.secret is None:
@@ -204,12 +203,5 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_config=None,  # our handlers: JSON lines off a terminal
-        access_log=False,
-        timeout_graceful_shutdown=20,
-    )
+    serve(app, host=args.host, port=args.port, limits=limits_of(settings))
     return 0

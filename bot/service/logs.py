@@ -11,7 +11,18 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-FIELDS = ("subcommand", "outcome", "place", "ms", "status", "outbox_id", "version", "event")
+FIELDS = (
+    "subcommand",
+    "outcome",
+    "place",
+    "ms",
+    "status",
+    "outbox_id",
+    "version",
+    "event",
+    "reason",
+    "count",
+)
 
 
 class JsonFormatter(logging.Formatter):

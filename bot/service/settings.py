@@ -42,6 +42,16 @@ class Settings(BaseSettings):
     reload_interval: float = Field(default=2.0, gt=0)
     # Slash-command requests larger than this are refused before parsing.
     max_body_bytes: int = Field(default=64 * 1024, gt=1024)
+    # Connections (README, « Connection limits »): open at once, beyond which a new one is
+    # refused; requests answered at once, beyond which a new one gets 503; request headers,
+    # in bytes; seconds for a request's headers to arrive, then its body; seconds a
+    # connection is kept open between requests.
+    max_connections: int = Field(default=4096, ge=16)
+    max_requests_in_flight: int = Field(default=512, ge=1)
+    max_header_bytes: int = Field(default=32 * 1024, ge=4096)
+    header_timeout: float = Field(default=5.0, gt=0)
+    body_timeout: float = Field(default=5.0, gt=0)
+    keep_alive_timeout: int = Field(default=5, ge=1)
     # Matrix (Tchap): off unless the homeserver is given.
     matrix_homeserver: str | None = None
     matrix_user: str | None = Field(default=None, validate_default=True)
