@@ -15,6 +15,12 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
+
+from bot.core.registry.characters import forbidden, problem_at
+from bot.core.registry.problems import Problem
+
+__all__ = ["MAX_YAML_BYTES", "Document", "Path", "Problem", "read_yaml"]
 
 MAX_YAML_BYTES = 1024 * 1024
 
@@ -25,12 +31,6 @@ _SCALAR_TAGS = frozenset(
 )
 
 _COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
 
 
 @dataclass
@@ -87,9 +87,16 @@ def read_yaml(text: str) -> Document:
             Problem(1, f"fichier trop gros (plus de {MAX_YAML_BYTES // 1024} Kio)")
         )
         return document
-    loader = _Loader(text)
+    document.problems.extend(forbidden(text))
+    if document.problems:
+        return document
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
+    except ReaderError as error:  # not reached: `forbidden` refuses more than PyYAML does
+        document.problems.append(problem_at(text, error.position))
+        return document
     except _StrictError as error:
         document.problems.append(error.problem)
         return document
@@ -102,7 +109,8 @@ def read_yaml(text: str) -> Document:
         document.problems.append(Problem(1, "YAML illisible ou trop imbriqué"))
         return document
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is not None:
         document.lines[()] = node.start_mark.line + 1
         document.data = _Builder(document).build(node, ())
