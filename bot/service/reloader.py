@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -160,10 +161,12 @@ class RegistryHolder:
         return (message,), [], f"unexpected {name} at {_where(error)}"
 
     def _build(self, signature: Signature) -> Loaded:
-        registry = load_registry(
-            self.registry_path, catalog_dir=self.catalog_dir, today=self.clock.today()
-        )
-        return Loaded(Directory.of(registry), self.clock.now(), signature)
+        with _collector_paused():
+            registry = load_registry(
+                self.registry_path, catalog_dir=self.catalog_dir, today=self.clock.today()
+            )
+            directory = Directory.of(registry)
+        return Loaded(directory, self.clock.now(), signature)
 
     def _signature(self) -> Signature:
         files = (
@@ -179,6 +182,20 @@ def _where(error: BaseException) -> str:
     (which may quote the registry)."""
     frames = traceback.extract_tb(error.__traceback__)[-3:]
     return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A build allocates hundreds of thousands of objects that all live on: the garbage
+    collector's passes over them meanwhile are wasted (a fifth of a large load, measured);
+    `_settle` collects once afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _settle() -> None:
