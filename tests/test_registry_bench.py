@@ -12,7 +12,7 @@ from tests.conftest import CATALOG, REGISTRY, TODAY
 
 
 def test_a_scaled_registry_validates_and_resolves_its_copies(tmp_path: Path) -> None:
-    scaled_snapshot(CATALOG, tmp_path / "betagouv", 3, random.Random(1))
+    scaled_snapshot(CATALOG, tmp_path / "betagouv", 3, random.Random(1))  # noqa: S311 (made-up names)
     path = tmp_path / "referents.yaml"
     path.write_text(scaled_registry(REGISTRY, 3), encoding="utf-8")
     registry = load_registry(path, catalog_dir=tmp_path / "betagouv", today=TODAY)

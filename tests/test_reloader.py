@@ -182,3 +182,26 @@ def test_a_new_snapshot_is_picked_up(tmp_path: Path, clock: FakeClock) -> None:
     )
     assert ticks(holder, 2) == [False, True]
     assert holder.directory.registry.catalog.startups["domifa"].name == "DomiFa 2"
+
+
+def test_the_first_load_reads_again_a_file_written_meanwhile(
+    tmp_path: Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text(edit({12: "    name: Camille Moitié"}), encoding="utf-8")
+    real = RegistryHolder._build
+    builds: list[object] = []
+
+    def build_then_written(self: RegistryHolder, signature: object) -> object:
+        result = real(self, signature)  # type: ignore[arg-type]
+        if not builds:
+            touch_later(path, edit({12: "    name: Camille Entière"}))
+        builds.append(result)
+        return result
+
+    monkeypatch.setattr(RegistryHolder, "_build", build_then_written)
+    holder = holder_for(path, clock)
+    holder.load()
+    assert len(builds) == 2
+    assert holder.directory.registry.animators["camille"].name == "Camille Entière"
+    assert holder.changed() is False
