@@ -87,6 +87,9 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
         observer=metrics.reload,
     )
     holder.load()
+    metrics.watch_registry(
+        lambda: holder.stale, lambda: holder.loaded.loaded_at if holder.loaded else None
+    )
     public_url = settings.public_url.rstrip("/")
     tokens = Tokens(Signer(settings.secret.get_secret_value()), clock)
     buttons = Buttons(tokens, f"{public_url}/mattermost/action")

@@ -136,7 +136,8 @@ def test_the_same_username_on_another_account_is_refused(world: World) -> None:
 
 def test_a_button_of_a_request_reassigned_away_is_refused(world: World) -> None:
     world.holder.registry_path.write_text(edit(WITH_SACHA), encoding="utf-8")
-    world.holder.refresh()
+    world.holder.refresh()  # the change seen
+    world.holder.refresh()  # and the same at the next check: loaded
     open_and_submit(world, {"team": "aides territoires", "subject": "x"})
     deliver(world)
     post_id, actions = dm_buttons(world, "camille.exemple")
@@ -177,7 +178,8 @@ def test_a_copy_sent_before_recipients_were_recorded_asks_mattermost(world: Worl
 
 def test_reassign_to_someone_new(world: World, catalog: Catalog) -> None:
     world.holder.registry_path.write_text(edit(WITH_SACHA), encoding="utf-8")
-    world.holder.refresh()
+    world.holder.refresh()  # the change seen
+    world.holder.refresh()  # and the same at the next check: loaded
     open_and_submit(world, {"team": "aides territoires", "subject": "x"})
     deliver(world)
     post_id, actions = dm_buttons(world, "camille.exemple")

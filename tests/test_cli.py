@@ -46,6 +46,20 @@ def test_validate_default_path_and_missing_file(tmp_path: Path) -> None:
     assert result.stdout.strip() == "data/referents.yaml:1: fichier introuvable"
 
 
+def test_validate_names_every_bad_byte_and_exits_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"# \x1b[31m\n" + BASE.encode().replace(b"Camille", b"Cam\xe9lle\x00", 1))
+    result = run_cli(["validate", str(bad)], workdir=tmp_path, env={})
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        f"{bad}:1: caractère interdit U+001B (ESC) en colonne 3 : supprime-le ou remplace-le",
+        f"{bad}:13: caractère interdit U+0000 (NUL) en colonne 18 : supprime-le ou remplace-le",
+        f"{bad}:13: octet 0xE9 invalide en UTF-8, en colonne 14 : enregistre le fichier en UTF-8 "
+        "(souvent, un accent saisi dans un autre encodage)",
+    ]
+
+
 def test_ask_prints_what_the_person_would_see(tmp_path: Path) -> None:
     result = run_cli(
         ["ask", "--user", "alice", "qui", "aides", "territoires"],

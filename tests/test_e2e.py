@@ -143,28 +143,47 @@ def test_registry_reloads_without_restart_and_refuses_a_broken_file(bot: LiveBot
     def health() -> dict[str, object]:
         return dict(httpx.get(f"{bot.url}/healthz", timeout=5).json()["registry"])
 
+    def stale_gauge() -> float:
+        text = httpx.get(f"{bot.url}/metrics", timeout=5).text
+        (line,) = [ln for ln in text.splitlines() if ln.startswith("animation_registry_stale ")]
+        return float(line.split()[1])
+
+    def replace(text: str | bytes) -> None:
+        """Deployed as the README says: a temporary file beside it, renamed over it."""
+        temporary = path.with_suffix(".tmp")
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        temporary.write_bytes(data)
+        temporary.replace(path)
+
     try:
-        # A broken file: logged, shown on /healthz, and the good registry keeps answering.
-        path.write_text(
-            original.replace("    mattermost: alex.exemple", "    mattermost: '@alex'"),
-            encoding="utf-8",
-        )
+        assert health()["stale"] is False and stale_gauge() == 0
+        # A broken file: logged, shown on /healthz and /metrics, the good registry answers.
+        replace(original.replace("    mattermost: alex.exemple", "    mattermost: '@alex'"))
         wait_for(lambda: health()["last_error"] is not None, what="the broken file refused")
         error = health()["last_error"]
         assert isinstance(error, dict) and any(
             "identifiant Mattermost" in m for m in error["messages"]
         )
-        assert health()["version"] == version
+        assert health()["version"] == version and health()["stale"] is True
+        assert stale_gauge() == 1
         payload = parse_command_response(send(bot, command_form("qui kube", token=TOKEN)))
         assert "@alex.exemple" in str(payload["text"])
 
+        # Bad bytes, even in a comment: refused the same way, line by line.
+        replace(b"# \x00 \x1b[31m\n" + original.encode() + b"# caf\xe9\n")
+        wait_for(lambda: "U+0000" in str(health()["last_error"]), what="the bad characters refused")
+        messages = dict(health()["last_error"])["messages"]  # type: ignore[call-overload]
+        end = original.count("\n") + 2
+        assert [m.split(" : ")[0] for m in messages] == [
+            f"{path}:1: caractères interdits U+0000 (NUL) en colonne 3, U+001B (ESC) en colonne 5",
+            f"{path}:{end}: octet 0xE9 invalide en UTF-8, en colonne 6",
+        ]
+
         # A good change: picked up, no restart.
-        path.write_text(
-            original.replace("mattermost: alex.exemple", "mattermost: alex.nouveau"),
-            encoding="utf-8",
-        )
+        replace(original.replace("mattermost: alex.exemple", "mattermost: alex.nouveau"))
         wait_for(lambda: health()["version"] != version, what="the new registry")
-        assert health()["last_error"] is None
+        assert health()["last_error"] is None and health()["stale"] is False
+        assert stale_gauge() == 0
         payload = parse_command_response(send(bot, command_form("qui kube", token=TOKEN)))
         assert "@alex.nouveau" in str(payload["text"])
     finally:
@@ -186,6 +205,20 @@ def test_serve_refuses_to_start_on_a_broken_registry(tmp_path: Path) -> None:
         f"{broken}:" in result.stderr
         and "valeur « 2 » non prévue pour « version »" in result.stderr
     )
+
+
+def test_serve_refuses_to_start_on_bad_bytes_and_says_where(tmp_path: Path) -> None:
+    broken = tmp_path / "referents.yaml"
+    broken.write_bytes(REGISTRY.read_bytes().replace(b"version: 1", b"version: 1 # \x00\xff", 1))
+    result = run_cli(
+        ["serve", "--dev", "--port", "1"], workdir=tmp_path, env={"ANIMATION_REGISTRY": str(broken)}
+    )
+    line = REGISTRY.read_text(encoding="utf-8").splitlines().index("version: 1") + 1
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "le service ne démarre pas" in result.stderr
+    assert f"{broken}:{line}: caractère interdit U+0000 (NUL) en colonne 14" in result.stderr
+    assert f"{broken}:{line}: octet 0xFF invalide en UTF-8, en colonne 15" in result.stderr
 
 
 def test_serve_refuses_to_start_without_secret(tmp_path: Path) -> None:

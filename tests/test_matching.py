@@ -190,3 +190,7 @@ def test_candidate_index_finds_typos_in_long_and_short_names() -> None:
     assert {2, 3} <= set(index.candidates("mteiis"))  # two slips in a short name
     assert 5 not in index.candidates("mteiis")[:2]
     assert deletions("abc", 1) == {"abc", "bc", "ac", "ab"}
+    assert deletions("abcd") == {
+        *("abcd", "bcd", "acd", "abd", "abc"),
+        *("cd", "bd", "bc", "ad", "ac", "ab"),
+    }

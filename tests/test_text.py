@@ -25,6 +25,14 @@ from bot.core.text import (
         ("api\u200b-geo\u202e", "api geo"),  # zero-width and bidi override
         ("e-inspé", "e inspe"),
         ("\x00\x00", ""),
+        # Each step fold may skip, with a text it must not skip it for.
+        ("x\u200by", "xy"),  # not printable: cleaned, the zero-width space dropped
+        ("\u00a0Abc\tDef\n", "abc def"),  # no-break space, tab, newline
+        ("ÉcoleÉté", "ecole ete"),  # CamelCase in capitals with accents
+        ("ŒUVRE Æsir øł", "oeuvre aesir ol"),  # ligatures, in capitals too
+        ("Straße", "strasse"),  # casefold, not lower
+        ("a×b", "a b"),
+        ("ǅemal", "dzemal"),  # a title-case letter
     ],
 )
 def test_fold(raw: str, folded: str) -> None:

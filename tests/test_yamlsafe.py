@@ -2,7 +2,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+import yaml
+
+from bot.core.registry import yamlsafe
 from bot.core.registry.yamlsafe import MAX_YAML_BYTES, read_yaml
+from tests.registries import BASE
 
 
 def test_values_keep_their_lines() -> None:
@@ -66,3 +71,44 @@ def test_tabs_get_a_precise_message() -> None:
 def test_deep_nesting_does_not_crash() -> None:
     document = read_yaml("[" * 5000 + "]" * 5000)
     assert document.problems
+
+
+LOADERS = [yamlsafe._PythonLoader, *([yamlsafe._CLoader] if yaml.__with_libyaml__ else [])]
+SYNTAX = [
+    ("a:\n\t- b\n", 2, "tabulation interdite, indente avec des espaces"),
+    ("a: 1\n\tb: 2\n", 2, "tabulation interdite, indente avec des espaces"),
+    ("a: b: c\n", 1, "indentation incohérente ou « : » mal placé"),
+    ("a: @x\n", 1, "caractère inattendu, mets la valeur entre guillemets"),
+    ("a: 1\nb: [unclosed\nc: 2\n", 3, "vérifie l'indentation, les « : » et les guillemets"),
+    ("a:\n  b: 1\n c: 2\n", 3, "vérifie l'indentation, les « : » et les guillemets"),
+    ('a: "x\n', 2, "vérifie l'indentation, les « : » et les guillemets"),
+]
+
+
+@pytest.fixture(params=LOADERS, ids=lambda loader: loader.__name__)
+def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(yamlsafe, "_Loader", request.param)
+
+
+@pytest.mark.usefixtures("loader")
+@pytest.mark.parametrize(("text", "line", "message"), SYNTAX)
+def test_libyaml_and_pyyaml_errors_read_the_same(text: str, line: int, message: str) -> None:
+    assert [(p.line, p.message) for p in read_yaml(text).problems] == [
+        (line, f"erreur de syntaxe YAML : {message}")
+    ]
+
+
+@pytest.mark.usefixtures("loader")
+def test_a_second_document_is_named() -> None:
+    (problem,) = read_yaml("a: 1\n---\nb: 2\n").problems
+    assert problem.message.startswith("un seul document YAML est attendu")
+
+
+@pytest.mark.usefixtures("loader")
+def test_both_parsers_give_the_same_values_and_lines() -> None:
+    document = read_yaml(BASE)
+    assert document.problems == []
+    assert document.lines[("animators", 1, "mattermost")] == 17
+    assert document.data["animators"][1]["mattermost"] == "dominique.exemple"
+    assert document.typed[("version",)] == "1"
+    assert read_yaml("\ufeffa: é\n").data == {"a": "é"}

@@ -32,11 +32,11 @@ MONTHS = (
     "décembre",
 )
 _SPACES = re.compile(r"\s+")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_ALNUM = re.compile(r"[0-9a-z]+")
 _CAMEL = re.compile(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])")
 _BACKTICKS = re.compile(r"`+")
 # Ligatures that neither casefold nor NFKD split.
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ø": "o", "ł": "l", "đ": "d"})
+_LIGATURES = (("œ", "oe"), ("æ", "ae"), ("ø", "o"), ("ł", "l"), ("đ", "d"))
 _MD_SPECIALS = re.compile(r"([\\`*_\[\]<>|~])")
 _CODE_SPAN = re.compile(r"(`+)(?:.*?)\1", re.DOTALL)
 _BEFORE_COLON = re.compile(r" ([:»])")
@@ -59,16 +59,39 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", "".join(kept)).strip()
 
 
+class _Combining(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks (accents once decomposed),
+    learning each character the first time it meets it."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_NO_COMBINING = _Combining()
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """The matching key of a text: no case, accents, punctuation or extra spaces.
 
-    CamelCase is split first, so `MonAideCyber` and `mon aide cyber` agree.
+    CamelCase is split first, so `MonAideCyber` and `mon aide cyber` agree. Cached:
+    a registry load folds every name several times (checks, then index), a reload the
+    same names again. Each step is skipped when it cannot change the text.
     """
-    spaced = _CAMEL.sub(" ", clean(unicodedata.normalize("NFKC", text)))
-    lowered = spaced.casefold().translate(_LIGATURES)
-    decomposed = unicodedata.normalize("NFKD", lowered)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _SPACES.sub(" ", _NOT_ALNUM.sub(" ", bare)).strip()
+    normal = unicodedata.normalize("NFKC", text)
+    if not normal.isprintable():
+        normal = clean(normal)
+    if not normal.islower():  # capitals, maybe CamelCase
+        normal = _CAMEL.sub(" ", normal)
+    lowered = normal.casefold()
+    if not lowered.isascii():
+        for ligature, letters in _LIGATURES:
+            if ligature in lowered:
+                lowered = lowered.replace(ligature, letters)
+        lowered = unicodedata.normalize("NFKD", lowered).translate(_NO_COMBINING)
+    return " ".join(_ALNUM.findall(lowered))
 
 
 def compact(folded: str) -> str:

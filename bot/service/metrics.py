@@ -56,6 +56,29 @@ class _StateCollector(Collector):
                 yield GaugeMetricFamily(f"{metric}_timestamp", f"{self.name}: {key}", value=moment)
 
 
+class _RegistryCollector(Collector):
+    """Whether the registry file on disk is refused (an older one is served), and when a
+    registry last loaded: read from the holder at each scrape."""
+
+    def __init__(self, stale: Callable[[], bool], loaded_at: Callable[[], datetime | None]) -> None:
+        self.stale = stale
+        self.loaded_at = loaded_at
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        yield GaugeMetricFamily(
+            "animation_registry_stale",
+            "1 while the registry file on disk is refused and the last good one is served.",
+            value=1.0 if self.stale() else 0.0,
+        )
+        loaded_at = self.loaded_at()
+        if loaded_at is not None:
+            yield GaugeMetricFamily(
+                "animation_registry_last_success_timestamp_seconds",
+                "When a registry was last loaded (Unix time).",
+                value=loaded_at.timestamp(),
+            )
+
+
 class Metrics:
     def __init__(self, *, outbox_counts: Callable[[], dict[str, int]] | None = None) -> None:
         self.registry = CollectorRegistry()
@@ -95,6 +118,12 @@ class Metrics:
     def watch(self, name: str, state: Callable[[], dict[str, Any]]) -> None:
         """Export a loop's state (`animation_<name>_<field>`)."""
         self.registry.register(_StateCollector(name, state))
+
+    def watch_registry(
+        self, stale: Callable[[], bool], loaded_at: Callable[[], datetime | None]
+    ) -> None:
+        """Export `animation_registry_stale` and `..._last_success_timestamp_seconds`."""
+        self.registry.register(_RegistryCollector(stale, loaded_at))
 
     def command(self, subcommand: str, outcome: str, seconds: float) -> None:
         """`subcommand` is a name of `commands.SUBCOMMANDS`, or `autre` (`commands.canonical`)."""

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
+from bot.service.watch import RegistryWatch
 from bot.service.worker import Worker
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        tasks = [asyncio.create_task(_watch_registry(holder, reload_interval))]
+        tasks = [asyncio.create_task(RegistryWatch(holder, reload_interval).run())]
         tasks += [asyncio.create_task(loop.run()) for loop in loops.values()]
         if worker is not None:
             tasks.append(asyncio.create_task(worker.run()))
@@ -112,12 +113,15 @@ def _error(status: int, message: str) -> Response:
 
 
 def health(holder: RegistryHolder) -> tuple[dict[str, Any], int]:
-    """The `/healthz` body and status: 503 until a registry is loaded."""
+    """The `/healthz` body and status: 503 until a registry is loaded. Once one is, a
+    refused file on disk leaves the service ready (200: the last good registry answers)
+    but shows: `registry.stale` is true and `registry.last_error` says why."""
     loaded = holder.loaded
     error = holder.last_error
     registry: dict[str, Any] = {
         "path": str(holder.registry_path),
         "reloads": holder.reloads,
+        "stale": holder.stale,
         "last_error": None
         if error is None
         else {"at": error.at.isoformat(), "messages": list(error.messages)},
@@ -130,13 +134,3 @@ def health(holder: RegistryHolder) -> tuple[dict[str, Any], int]:
         "startups": len(loaded.directory.registry.catalog.startups),
     }
     return {"status": "ok", "registry": registry}, 200
-
-
-async def _watch_registry(holder: RegistryHolder, interval: float) -> None:
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            if holder.changed():  # only a change is worth a thread
-                await asyncio.to_thread(holder.refresh)
-        except Exception:  # never let the watcher die: the next tick tries again
-            log.exception("registry watch failed")

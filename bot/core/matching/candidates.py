@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import accumulate, chain
 
 import numpy as np
 
@@ -23,10 +24,12 @@ def trigrams(text: str) -> set[str]:
 
 
 def deletions(word: str, depth: int = 2) -> set[str]:
-    """The word with up to `depth` letters deleted (itself included)."""
-    forms = {word}
-    for _ in range(depth):
-        forms |= {form[:i] + form[i + 1 :] for form in forms for i in range(len(form))}
+    """The word with one, or up to two (`depth`), letters deleted, itself included."""
+    forms = {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}
+    if depth >= 2:
+        forms.update(
+            word[:i] + word[i + 1 : j] + word[j + 1 :] for j in range(len(word)) for i in range(j)
+        )
     return forms
 
 
@@ -54,16 +57,27 @@ class CandidateIndex:
     def __init__(self, keys: Sequence[str]) -> None:
         self.size = len(keys)
         grams: dict[str, list[int]] = defaultdict(list)
-        near: dict[str, set[int]] = defaultdict(set)
+        near: dict[str, list[int]] = defaultdict(list)  # each key once: its forms are a set
         for index, key in enumerate(keys):
             for gram in trigrams(key):
                 grams[gram].append(index)
             if len(key) <= SHORT + 2:
                 for form in deletions(key):
                     if len(form) >= MIN_FORM:
-                        near[form].add(index)
-        self.grams = {gram: np.asarray(found, dtype=np.int32) for gram, found in grams.items()}
-        self.deletions = {form: frozenset(found) for form, found in near.items()}
+                        near[form].append(index)
+        # Every gram's postings in one array, each gram a slice of it: one allocation
+        # instead of one array per gram.
+        self.postings = np.fromiter(
+            chain.from_iterable(grams.values()),
+            dtype=np.int32,
+            count=sum(len(found) for found in grams.values()),
+        )
+        ends = accumulate(len(found) for found in grams.values())
+        self.grams = {
+            gram: (end - len(found), end)
+            for (gram, found), end in zip(grams.items(), ends, strict=True)
+        }
+        self.deletions: dict[str, Sequence[int]] = dict(near)
 
     def candidates(self, typed: str) -> list[int]:
         """The keys sharing the most letter triples with the query, most first.
@@ -72,7 +86,8 @@ class CandidateIndex:
         name within a few typos of the query keeps most of its triples, so it is
         among these.
         """
-        postings = [self.grams[g] for g in trigrams(typed) if g in self.grams]
+        spans = [self.grams[g] for g in trigrams(typed) if g in self.grams]
+        postings = [self.postings[start:end] for start, end in spans]
         if not postings:
             postings = [np.zeros(0, dtype=np.int32)]
         counts = np.bincount(np.concatenate(postings), minlength=self.size)

@@ -51,8 +51,8 @@ class _Key:
     content: str
 
 
-def _forms(folded: str) -> tuple[str, str, str, str]:
-    content = content_of(folded)
+def _forms(folded: str, content: str | None = None) -> tuple[str, str, str, str]:
+    content = content_of(folded) if content is None else content
     return folded, content, compact(folded), compact(content)
 
 
@@ -99,17 +99,16 @@ class Matcher:
         if not folded:
             return
         key_index = len(self.keys)
-        key = _Key(entity, text, kind, folded, content_of(folded))
-        self.keys.append(key)
-        for rank, form in enumerate(_forms(folded)):
+        content = content_of(folded)
+        self.keys.append(_Key(entity, text, kind, folded, content))
+        for rank, form in enumerate(_forms(folded, content)):
             if form:
                 score = 100.0 - _FORM_PENALTY[rank] - _KEY_PENALTY[kind]
-                known = self.exact[form].get(key_index, 0.0)
-                self.exact[form][key_index] = max(known, score)
-        for token in set(folded.split()):
-            for size in range(3, PREFIX + 1):
-                if len(token) >= size or size == 3:
-                    self.prefixes[token[:size]].add(key_index)
+                scores = self.exact[form]
+                scores[key_index] = max(scores.get(key_index, 0.0), score)
+        for token in set(folded.split()):  # its beginnings of 3 to PREFIX letters
+            for prefix in {token[:size] for size in range(3, PREFIX + 1)}:
+                self.prefixes[prefix].add(key_index)
 
     def lookup(self, query: str) -> Match:
         text = clean(query[:MAX_QUERY])

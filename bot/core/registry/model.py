@@ -16,6 +16,7 @@ from typing import Literal
 
 from bot.core.people import Account, Platform
 from bot.core.registry.catalog import Catalog, Incubator, Startup, load_catalog
+from bot.core.registry.characters import decode
 from bot.core.registry.schema import (
     Animator,
     Category,
@@ -149,17 +150,21 @@ def build_registry(text: str, *, catalog: Catalog, today: date, path: Path) -> R
 
 
 def read_registry_text(path: Path) -> str:
-    """Read a registry file, refusing oversize or non-UTF-8 files with a French message."""
+    """Read a registry file, refusing oversize files, bytes that are not UTF-8 and forbidden
+    characters, every one of them, with a French message."""
     try:
-        if path.stat().st_size > MAX_YAML_BYTES:
-            raise RegistryError(path, [Problem(1, "fichier trop gros (plus de 1 Mio)")])
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_YAML_BYTES + 1)
     except FileNotFoundError as error:
         raise RegistryError(path, [Problem(1, "fichier introuvable")]) from error
-    except UnicodeDecodeError as error:
-        raise RegistryError(path, [Problem(1, "le fichier doit être encodé en UTF-8")]) from error
     except OSError as error:
         raise RegistryError(path, [Problem(1, f"lecture impossible ({error.strerror})")]) from error
+    if len(raw) > MAX_YAML_BYTES:
+        raise RegistryError(path, [Problem(1, "fichier trop gros (plus de 1 Mio)")])
+    text, problems = decode(raw)
+    if problems:
+        raise RegistryError(path, problems)
+    return text
 
 
 def load_registry(path: Path, *, catalog_dir: Path, today: date) -> Registry:

@@ -13,8 +13,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
+
+from bot.core.registry.characters import forbidden, problem_at
+from bot.core.registry.problems import Problem
+
+__all__ = ["MAX_YAML_BYTES", "Document", "Path", "Problem", "read_yaml"]
 
 MAX_YAML_BYTES = 1024 * 1024
 
@@ -25,12 +35,6 @@ _SCALAR_TAGS = frozenset(
 )
 
 _COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
 
 
 @dataclass
@@ -59,9 +63,9 @@ class _StrictError(Exception):
         self.problem = Problem(line, message)
 
 
-class _Loader(yaml.SafeLoader):
+class _StrictComposer(Composer):
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]  # from the parser beside it
         line = event.start_mark.line + 1 if event.start_mark else 1
         if isinstance(event, yaml.AliasEvent):
             raise _StrictError(
@@ -79,6 +83,34 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _PythonLoader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, Resolver):
+    def __init__(self, text: str) -> None:
+        Reader.__init__(self, text)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        _StrictComposer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
+
+
+if yaml.__with_libyaml__:
+    from yaml._yaml import CParser
+
+    class _CLoader(_StrictComposer, CParser, SafeConstructor, Resolver):
+        """libyaml scans and parses (ten times faster); the nodes are composed here, to
+        refuse anchors and aliases where they are written."""
+
+        def __init__(self, text: str) -> None:
+            CParser.__init__(self, text)
+            _StrictComposer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _Loader: type[_PythonLoader | _CLoader] = _CLoader
+else:
+    _Loader = _PythonLoader
+
+
 def read_yaml(text: str) -> Document:
     """Parse one YAML document; problems are collected, never raised."""
     document = Document()
@@ -87,37 +119,48 @@ def read_yaml(text: str) -> Document:
             Problem(1, f"fichier trop gros (plus de {MAX_YAML_BYTES // 1024} Kio)")
         )
         return document
-    loader = _Loader(text)
+    document.problems.extend(forbidden(text))
+    if document.problems:
+        return document
+    loader: _PythonLoader | _CLoader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
+    except ReaderError as error:  # not reached: `forbidden` refuses more than PyYAML does
+        document.problems.append(problem_at(text, error.position))
+        return document
     except _StrictError as error:
         document.problems.append(error.problem)
         return document
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
-        document.problems.append(Problem(line, _syntax_message(error)))
+        document.problems.append(Problem(line, _syntax_message(error, text)))
         return document
     except (yaml.YAMLError, RecursionError):
         document.problems.append(Problem(1, "YAML illisible ou trop imbriqué"))
         return document
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is not None:
         document.lines[()] = node.start_mark.line + 1
         document.data = _Builder(document).build(node, ())
     return document
 
 
-def _syntax_message(error: yaml.MarkedYAMLError) -> str:
+def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
+    """In French, from what libyaml or PyYAML said (they word it differently)."""
     problem = (error.problem or "").lower()
-    if "tab" in problem or "'\\t'" in problem:
+    mark = error.problem_mark
+    at = text[mark.index : mark.index + 1] if mark and mark.index is not None else ""
+    if at == "\t" or "tab" in problem:
         return "erreur de syntaxe YAML : tabulation interdite, indente avec des espaces"
     if "indent" in problem or "mapping values" in problem:
         return "erreur de syntaxe YAML : indentation incohérente ou « : » mal placé"
     if "found character" in problem:
         return "erreur de syntaxe YAML : caractère inattendu, mets la valeur entre guillemets"
-    if "expected" in problem and "document" in problem:
+    if "single document" in (error.context or ""):
         return "un seul document YAML est attendu (pas de « --- » au milieu du fichier)"
     return "erreur de syntaxe YAML : vérifie l'indentation, les « : » et les guillemets"
 
