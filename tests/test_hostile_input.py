@@ -26,7 +26,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import build
-from bot.core.people import Account
 from bot.core.ports import Post
 from bot.core.signing import Signer
 from bot.mattermost.tokens import Tokens
@@ -34,6 +33,17 @@ from bot.service.settings import load_settings
 from tests.conftest import CATALOG, REGISTRY
 from tests.fake_mattermost import user_id_for
 from tests.fakes import FakeClock
+from tests.hostile_fuzz import (
+    ANIMATOR,
+    COPY,
+    COPY_2,
+    clicks,
+    dialogs,
+    genuine_clicks,
+    genuine_dialogs,
+    nested,
+    raw_bodies,
+)
 from tests.live import start_bot
 from tests.mattermost import command_form, encode
 from tests.waiting import wait_for
@@ -52,8 +62,6 @@ settings.register_profile(
 settings.register_profile("fuzz", settings.get_profile("default"), max_examples=FUZZ)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 ANSWERED = {200, 400, 401, 413}
-ANIMATOR = "dominique-exemple"  # who follows ANCT, the request's team: its copy is theirs
-COPY, COPY_2 = "p" * 26, "q" * 26
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -126,129 +134,6 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     service.store.engine.dispose()
 
 
-# --- what is thrown at the routes ------------------------------------------------------
-scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(10**40), max_value=10**40)
-    | st.floats(allow_nan=True, allow_infinity=True)
-    | st.text(max_size=40)
-    | st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1, max_size=2)
-)
-anything = st.recursive(
-    scalars,
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
-    max_leaves=12,
-)
-
-
-def nested(depth: int, opening: bytes) -> bytes:
-    closing = b"]" if opening == b"[" else b"}"
-    inner = b'{"a":' * depth + b"1" + b"}" * depth if opening == b"{" else b""
-    return inner if opening == b"{" else opening * depth + closing * depth
-
-
-raw_bodies = st.one_of(
-    st.binary(max_size=200),
-    st.integers(min_value=1, max_value=30_000).map(lambda n: nested(n, b"[")),
-    st.integers(min_value=1, max_value=12_000).map(lambda n: nested(n, b"{")),
-    st.integers(min_value=4_000, max_value=60_000).map(lambda n: b"1" * n),
-    st.sampled_from(
-        [b"1e999999", b"-1e999999", b"NaN", b'{"a": Infinity}', b"\xef\xbb\xbf{}", b'"\\ud800"']
-    ),
-    anything.map(lambda v: json.dumps(v).encode("utf-16")),
-    st.binary(min_size=1, max_size=50).map(lambda b: b'{"submission": {"subject": "' + b + b'"}}'),
-)
-
-
-def tokens_for(bot: Bot) -> st.SearchStrategy[object]:
-    who = Account("mattermost", user_id_for("alice"), "alice")
-    genuine = [bot.tokens.form(who, c) for c in ("convention", "mal-etre", "inconnue")]
-    genuine += [bot.tokens.choice(who, "convention")]
-    genuine += [
-        bot.tokens.button(1, a, "dominique-exemple") for a in ("claim", "close", "reassign")
-    ]
-    return st.sampled_from(genuine) | st.text(max_size=60) | anything
-
-
-def dialogs(bot: Bot) -> st.SearchStrategy[dict[str, Any]]:
-    fields = ("team", "subject", "details", "animator", "contact_method")
-    submission = st.dictionaries(
-        st.sampled_from(fields) | st.text(max_size=5), anything | st.text()
-    )
-    return st.fixed_dictionaries(
-        {},
-        optional={
-            "type": st.just("dialog_submission") | anything,
-            "callback_id": st.sampled_from(["convention", "mal-etre"]) | anything,
-            "state": tokens_for(bot),
-            "user_id": st.just(user_id_for("alice")) | anything,
-            "submission": submission | anything,
-            "cancelled": st.booleans() | anything,
-            "channel_id": anything,
-            "team_id": anything,
-        },
-    )
-
-
-def genuine_dialogs(bot: Bot) -> st.SearchStrategy[dict[str, Any]]:
-    """Forms the bot did open, sent back with values of every kind: to the desk and back."""
-    who = Account("mattermost", user_id_for("alice"), "alice")
-    good = st.sampled_from(["anct", "aides territoires", "claude-exemple", "sacha", "tchap", "x"])
-    values = good | st.text(max_size=200) | anything
-    fields = ("team", "subject", "details", "animator", "contact_method")
-    return st.sampled_from(["convention", "question-administrative", "mal-etre"]).flatmap(
-        lambda category: st.fixed_dictionaries(
-            {
-                "type": st.just("dialog_submission"),
-                "callback_id": st.just(category),
-                "state": st.builds(lambda: bot.tokens.form(who, category)),
-                "user_id": st.just(who.id),
-                "submission": st.dictionaries(st.sampled_from(fields), values),
-                "cancelled": st.just(False),
-            }
-        )
-    )
-
-
-def genuine_clicks(bot: Bot) -> st.SearchStrategy[dict[str, Any]]:
-    """Clicks on the copies the bot sent, by their recipient, with options of every kind:
-    request 1 is claimed and closed, request 2 reassigned (once, then refused)."""
-    buttons = [bot.tokens.button(1, "claim", ANIMATOR), bot.tokens.button(1, "close", ANIMATOR)]
-    buttons.append(bot.tokens.button(2, "reassign", ANIMATOR))
-    option: st.SearchStrategy[Any] = st.sampled_from(["camille-exemple", "sacha-exemple"])
-    context: dict[str, st.SearchStrategy[Any]] = {"token": st.sampled_from(buttons)}
-    click: dict[str, st.SearchStrategy[Any]] = {
-        "user_id": st.just(user_id_for("dominique.exemple")),
-        "post_id": st.sampled_from([COPY, COPY_2]),
-        "context": st.fixed_dictionaries(
-            context, optional={"selected_option": option | st.text(max_size=30) | anything}
-        ),
-    }
-    return st.fixed_dictionaries(click, optional={"user_name": anything, "trigger_id": anything})
-
-
-def clicks(bot: Bot) -> st.SearchStrategy[dict[str, Any]]:
-    context = st.fixed_dictionaries(
-        {}, optional={"token": tokens_for(bot), "selected_option": st.text(max_size=20) | anything}
-    )
-    return st.fixed_dictionaries(
-        {},
-        optional={
-            "user_id": st.sampled_from([user_id_for("dominique.exemple"), user_id_for("alice")])
-            | anything,
-            "user_name": anything,
-            "post_id": st.just(COPY) | anything,
-            "trigger_id": anything,
-            "type": anything,
-            "context": context | anything,
-        },
-    )
-
-
-# --- the tests --------------------------------------------------------------------------
 @pytest.mark.parametrize("route", ["/mattermost/dialog", "/mattermost/action"])
 def test_raw_bodies_are_refused_in_french_or_answered(bot: Bot, route: str) -> None:
     @given(raw_bodies)
@@ -259,7 +144,7 @@ def test_raw_bodies_are_refused_in_french_or_answered(bot: Bot, route: str) -> N
 
 
 def test_dialog_submissions_of_every_shape(bot: Bot) -> None:
-    @given(dialogs(bot))
+    @given(dialogs(bot.tokens))
     def check(payload: dict[str, Any]) -> None:
         bot.check("/mattermost/dialog", json.dumps(payload).encode())
 
@@ -267,7 +152,7 @@ def test_dialog_submissions_of_every_shape(bot: Bot) -> None:
 
 
 def test_genuine_forms_with_values_of_every_kind(bot: Bot) -> None:
-    @given(genuine_dialogs(bot))
+    @given(genuine_dialogs(bot.tokens))
     def check(payload: dict[str, Any]) -> None:
         bot.check("/mattermost/dialog", json.dumps(payload).encode())
 
@@ -275,7 +160,7 @@ def test_genuine_forms_with_values_of_every_kind(bot: Bot) -> None:
 
 
 def test_genuine_clicks_with_options_of_every_kind(bot: Bot) -> None:
-    @given(genuine_clicks(bot))
+    @given(genuine_clicks(bot.tokens))
     def check(payload: dict[str, Any]) -> None:
         bot.check("/mattermost/action", json.dumps(payload).encode())
 
@@ -283,7 +168,7 @@ def test_genuine_clicks_with_options_of_every_kind(bot: Bot) -> None:
 
 
 def test_clicks_of_every_shape(bot: Bot) -> None:
-    @given(clicks(bot))
+    @given(clicks(bot.tokens))
     def check(payload: dict[str, Any]) -> None:
         bot.check("/mattermost/action", json.dumps(payload).encode())
 

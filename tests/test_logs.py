@@ -21,6 +21,7 @@ from bot.service.logs import (
     safe_trace,
 )
 from tests.fake_mattermost import FakeMattermost
+from tests.hostile_world import QuotingMattermost
 from tests.live import run_cli
 
 MARKER = "Zorglub-Marqueur-42"
@@ -138,6 +139,28 @@ def test_mattermostdriver_imported_after_configure_still_withheld(stderr: io.Str
     assert {"logger": "mattermostdriver.websocket", "message": WITHHELD}.items() <= next(
         line for line in lines(stderr) if line["logger"] == "mattermostdriver.websocket"
     ).items()
+
+
+@pytest.mark.parametrize("bare", [False, True])
+@pytest.mark.parametrize("status", [400, 404, 500, 502])
+def test_mattermost_errors_quoting_the_request(
+    stderr: io.StringIO, status: int, bare: bool
+) -> None:
+    """Whatever the error body (Mattermost's object, or the quote alone, which the driver
+    cannot read), the client says `DeliveryError` and the log says nothing of it."""
+    from bot.core.ports import DeliveryError
+    from bot.mattermost.client import MattermostClient
+
+    fake = QuotingMattermost(quoting=status, bare=bare)
+    fake.start()
+    try:
+        with pytest.raises(DeliveryError) as caught:
+            MattermostClient(fake.url, fake.token, timeout=5).user_id(MARKER.lower())
+    finally:
+        fake.stop()
+    assert fake.quoted == 1
+    assert caught.value.retryable == (status >= 500)
+    assert MARKER.lower() not in stderr.getvalue().lower()
 
 
 def test_a_line_that_cannot_be_written_does_not_show_its_arguments(stderr: io.StringIO) -> None:
