@@ -236,7 +236,9 @@ def test_a_database_failure_logs_no_value_of_the_request(
         answer = asyncio.run(service.command(typed)).text
     assert answer == service.apology()
     logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
-    assert "no such table: outbox" in logged  # the failure is there to read
+    # What failed is there to read (the class, the code, the statement), not the message.
+    assert "sqlite3.OperationalError (SQLITE_ERROR)" in logged
+    assert "[SQL: INSERT INTO outbox" in logged
     for secret in ("Bob Martin", "licenciement", "u-alice", "domifa"):
         assert secret not in logged
     engine.dispose()

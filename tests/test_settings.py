@@ -26,7 +26,7 @@ def test_secrets_never_show_in_repr() -> None:
     settings = load_settings(
         {
             "ANIMATION_COMMAND_TOKENS": "s3cr3t",
-            "ANIMATION_SECRET": "k3y",
+            "ANIMATION_SECRET": "k3y" * 11,
             "ANIMATION_MATTERMOST_TOKEN": "t0k",
         }
     )

@@ -10,9 +10,10 @@ from datetime import date
 from bot.core.ports import DeliveryError
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.core.signing import MIN_SECRET_LENGTH
 from bot.matrix.checkup import Account, checkup
 from bot.mattermost.client import MattermostClient
-from bot.service.settings import Settings
+from bot.service.settings import SECRET_ADVICE, Settings
 from bot.store.engine import make_engine, schema_revisions
 
 
@@ -98,13 +99,8 @@ def _database(settings: Settings) -> Check:
 
 def _secret(settings: Settings) -> Check:
     secret = settings.secret.get_secret_value() if settings.secret else ""
-    if len(secret) < 32:
-        return Check(
-            False,
-            "ANIMATION_SECRET défini et assez long",
-            "mets une valeur aléatoire d'au moins 32 caractères, la même sur chaque réplique "
-            "(par exemple : python -c 'import secrets; print(secrets.token_urlsafe(32))')",
-        )
+    if len(secret) < MIN_SECRET_LENGTH:  # the settings refuse a short one: unset, then
+        return Check(False, "ANIMATION_SECRET défini et assez long", SECRET_ADVICE)
     return Check(True, "ANIMATION_SECRET défini")
 
 

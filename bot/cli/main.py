@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import secrets
 import sys
 from collections.abc import Sequence
@@ -28,17 +29,19 @@ from bot.core.registry.model import RegistryError, build_registry, read_registry
 from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.wire import command_response
 from bot.service.logs import configure as configure_logging
-from bot.service.settings import Settings, load_settings
+from bot.service.settings import Settings, explain, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    # Every command logs the same way (JSON lines, client libraries' bodies withheld): the
+    # service says how it runs; the others, which print their answers, only what goes wrong.
+    configure_logging(level=logging.INFO if args.run is _serve else logging.WARNING)
     try:
-        settings = load_settings()
+        settings = load_settings()  # the secret's length too: before anything else
     except ValidationError as error:
-        fields = ", ".join(f"ANIMATION_{str(e['loc'][0]).upper()}" for e in error.errors())
-        print(f"Configuration invalide : vérifie {fields}.", file=sys.stderr)
+        print(explain(error), file=sys.stderr)
         return 2
     result: int = args.run(args, settings)
     return result
@@ -160,7 +163,6 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import build
     from bot.service.server import limits_of, serve
 
-    configure_logging()
     if settings.secret is None:
         if not args.dev:
             print(

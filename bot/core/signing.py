@@ -17,6 +17,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+# The shortest signing key accepted, everywhere (settings, `doctor`, here). The key is
+# HMAC-SHA256's: 32 characters drawn as `secrets.token_urlsafe` draws them carry about
+# 190 bits, far beyond guessing, and the length alone turns away placeholders such as
+# "change-me" or "secret". `doctor` always asked for 32, and the README's recipe gives 43.
+MIN_SECRET_LENGTH = 32
+
 
 class SignatureError(Exception):
     """Why a token was refused: `forged`, `expired`, or `misused` (by someone else, for
@@ -37,8 +43,8 @@ def _unb64(text: str) -> bytes:
 
 class Signer:
     def __init__(self, key: str) -> None:
-        if len(key) < 16:
-            raise ValueError("signing key too short")
+        if len(key) < MIN_SECRET_LENGTH:
+            raise ValueError(f"signing key shorter than {MIN_SECRET_LENGTH} characters")
         self._key = hashlib.sha256(b"animation-bot/v1\x00" + key.encode("utf-8")).digest()
 
     def _mac(self, body: bytes) -> bytes:

@@ -41,6 +41,13 @@ _STATUS = {
 }
 
 
+def _refused(error: requests.HTTPError) -> DeliveryError:
+    """An HTTP status the driver has no exception for (429, 5xx…): its number, no body."""
+    status = error.response.status_code if error.response is not None else None
+    retryable = status is None or status == 429 or status >= 500
+    return DeliveryError(f"HTTP {status}", retryable=retryable, status=status)
+
+
 def driver_options(url: str, token: str, *, timeout: float) -> dict[str, Any]:
     """mattermostdriver's options from a base URL: it wants host, scheme, port, base path apart."""
     parts = urlsplit(url.rstrip("/"))
@@ -76,9 +83,13 @@ class MattermostClient:
                 str(error)[:300], retryable=False, status=_STATUS[type(error)]
             ) from None
         except requests.HTTPError as error:
-            status = error.response.status_code if error.response is not None else None
-            retryable = status is None or status == 429 or status >= 500
-            raise DeliveryError(f"HTTP {status}", retryable=retryable, status=status) from None
+            raise _refused(error) from None
+        except AttributeError as error:
+            # The driver reads an error body with `.get`: one that is no JSON object (a
+            # proxy's) breaks it while it raises the HTTP error, which is what happened.
+            if isinstance(error.__context__, requests.HTTPError):
+                raise _refused(error.__context__) from None
+            raise DeliveryError(type(error).__name__, retryable=True) from None
         except (requests.ConnectionError, requests.Timeout) as error:
             raise DeliveryError(type(error).__name__, retryable=True) from None
         except (requests.RequestException, ValueError, KeyError, TypeError) as error:

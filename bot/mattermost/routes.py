@@ -3,7 +3,6 @@ submissions, button clicks, and slash commands registered with the GET method.""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -11,7 +10,14 @@ from fastapi import APIRouter, Request, Response
 
 from bot.mattermost.interactions import Interactions
 from bot.mattermost.slash import SlashCommands
-from bot.mattermost.wire import FormError, error_response, json_response, parse_form, read_body
+from bot.mattermost.wire import (
+    FormError,
+    error_response,
+    json_response,
+    parse_form,
+    read_body,
+    read_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +69,6 @@ def router(
 
 async def _json(request: Request, limit: int) -> dict[str, Any] | Response:
     try:
-        payload = json.loads(await read_body(request, limit=limit))
+        return read_json(await read_body(request, limit=limit))
     except FormError as error:
         return error_response(error.status, error.message)
-    except (ValueError, UnicodeDecodeError):
-        return error_response(400, "JSON attendu.")
-    if not isinstance(payload, dict):
-        return error_response(400, "Objet JSON attendu.")
-    return payload

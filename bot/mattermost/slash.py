@@ -19,7 +19,13 @@ from bot.core.reply import Reply
 from bot.mattermost.buttons import Buttons
 from bot.mattermost.interactions import Interactions
 from bot.mattermost.render import MattermostRenderer
-from bot.mattermost.wire import FormError, command_response, parse_form, token_matches
+from bot.mattermost.wire import (
+    FormError,
+    command_response,
+    interrupted,
+    parse_form,
+    token_matches,
+)
 from bot.service.inbound import Inbound, Place, Typed
 
 log = logging.getLogger("bot.command")
@@ -109,7 +115,8 @@ async def _post(
     while more:
         message = await receive()
         if message["type"] == "http.disconnect":
-            return 400, {"error": "Requête interrompue."}
+            error = interrupted()
+            return error.status, {"error": error.message}
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:

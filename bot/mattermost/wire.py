@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import hmac
 import json
+import logging
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import unquote_plus
 
 from fastapi import Request, Response
+from starlette.requests import ClientDisconnect
+
+log = logging.getLogger("bot.http")
 
 MAX_FIELDS = 64
 USED_FIELDS = frozenset({"token", "text", "user_name", "user_id", "trigger_id", "channel_name"})
 MAX_FIELD_CHARS = 16_384
+# Mattermost's dialog submissions and clicks nest three levels deep (`submission`,
+# `context`); deeper is not Mattermost, and would only wear out the stack further on.
+MAX_JSON_DEPTH = 8
 
 
 class FormError(Exception):
@@ -28,6 +35,13 @@ class FormError(Exception):
         self.message = message
 
 
+def interrupted() -> FormError:
+    """A client that went away before sending its whole request: nothing to answer, a
+    quiet line to say so (no trace: it is not the bot's failure)."""
+    log.info("request interrupted: the client went away before sending it all")
+    return FormError(400, "Requête interrompue.")
+
+
 async def read_body(request: Request, *, limit: int) -> bytes:
     """The request body, refused past `limit` bytes before it is all read."""
     declared = request.headers.get("content-length", "")
@@ -35,12 +49,56 @@ async def read_body(request: Request, *, limit: int) -> bytes:
         raise FormError(413, "Requête trop grosse.")
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise FormError(413, "Requête trop grosse.")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise FormError(413, "Requête trop grosse.")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise interrupted() from None
     return b"".join(chunks)
+
+
+def read_json(body: bytes) -> dict[str, Any]:
+    """A JSON object as Mattermost sends one; `FormError` (400, in French) for anything else:
+    not JSON, not an object, nested too deep, or text that is not Unicode."""
+    try:
+        payload = json.loads(body)
+    except RecursionError:  # the decoder's own limit, before ours
+        raise FormError(400, "JSON trop imbriqué.") from None
+    except ValueError:  # UnicodeDecodeError included
+        raise FormError(400, "JSON attendu.") from None
+    if not isinstance(payload, dict):
+        raise FormError(400, "Objet JSON attendu.")
+    _check_nesting(payload)
+    return payload
+
+
+def _check_nesting(payload: dict[str, Any]) -> None:
+    """Depth and text checked without recursion: a lone surrogate (`"\\ud800"`) is no
+    character, and could be neither stored nor sent back."""
+    stack: list[tuple[object, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and not _encodable(value):
+                raise FormError(400, "JSON mal formé : caractère invalide.")
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise FormError(400, "JSON trop imbriqué.")
+        items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
+        stack.extend((item, depth + 1) for item in items)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_form(body: bytes) -> dict[str, str]:

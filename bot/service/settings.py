@@ -7,13 +7,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.core.signing import MIN_SECRET_LENGTH
 
 PREFIX = "ANIMATION_"
 # Mattermost drops a resent post with the same `pending_post_id` for 30 s only
 # (server/channels/app/post.go, `pendingPostIDsCacheTTL`).
 MATTERMOST_RESEND_WINDOW = 30.0
+HOW_TO_GENERATE = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+SECRET_ADVICE = (
+    f"il faut au moins {MIN_SECRET_LENGTH} caractères aléatoires, la même valeur sur chaque "
+    f"réplique. Pour en créer une : {HOW_TO_GENERATE}"
+)
+SECRET_TOO_SHORT = f"ANIMATION_SECRET est trop court : {SECRET_ADVICE}"
 
 
 class Settings(BaseSettings):
@@ -81,11 +89,21 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        """Checked here, when the settings are built: before migrations or anything else."""
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(SECRET_TOO_SHORT)
+        return value
+
     @field_validator("matrix_user")
     @classmethod
     def _full_user_id(cls, value: str | None, info: ValidationInfo) -> str | None:
         if info.data.get("matrix_homeserver") and not re.fullmatch(r"@[^:\s]+:\S+", value or ""):
-            raise ValueError("the bot's full Matrix id, @name:server, is needed")
+            raise ValueError(
+                "ANIMATION_MATRIX_USER doit être l'identifiant Matrix complet du bot, @nom:serveur"
+            )
         return value
 
     def allowed_servers(self) -> frozenset[str]:
@@ -110,3 +128,15 @@ def load_settings(
         if key.startswith(PREFIX)
     }
     return Settings.model_validate(values)
+
+
+def explain(error: ValidationError) -> str:
+    """What is wrong with the configuration, in French, for the person who runs the bot:
+    the variables to check, then what the checks said (never the values)."""
+    names = ", ".join(f"{PREFIX}{str(e['loc'][0]).upper()}" for e in error.errors() if e["loc"])
+    lines = [f"Configuration invalide : vérifie {names}."]
+    for problem in error.errors():
+        cause = problem.get("ctx", {}).get("error")
+        if problem["type"] == "value_error" and isinstance(cause, ValueError):
+            lines.append(str(cause))
+    return "\n".join(lines)
