@@ -6,7 +6,13 @@ plus made-up and hostile names that must never get a confident answer, and
 prints top-1 accuracy per kind. Also scores `sample-queries.json` when the
 shared folder is there.
 
-    python bench/matching_quality.py [--seed 7] [--per-kind 300]
+Also reads the sentences written by hand in `bench/qui_sentences.py` (politeness,
+questions, roles, verbs, talk about one's team, incubators, former names, typos,
+acronyms, co-animators, distress, names that do not exist, hostile input), through
+the whole reading of a query (`Directory.read`). `bench/matching_report.py` says
+what each column counts.
+
+    python bench/matching_quality.py [--seed 7] [--per-kind 300] [--show]
 """
 
 from __future__ import annotations
@@ -17,15 +23,15 @@ import random
 import re
 import sys
 import unicodedata
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.matching_report import report
+from bench.qui_sentences import SENTENCES
 from bot.core.matching.directory import Directory
-from bot.core.matching.match import Match
 from bot.core.registry.model import load_registry
 from bot.core.text import fold
 
@@ -160,50 +166,6 @@ def _names(directory: Directory, text: str) -> bool:
     return not directory.matcher._exact(fold(text))
 
 
-def judge(match: Match, expected: object) -> tuple[bool, bool, bool]:
-    """(top-1 right, answered with confidence and right, answered with confidence and wrong)."""
-    ids = [c.entity.id for c in match.candidates]
-    confident = match.status == "found"
-    if expected is None:
-        return True, False, confident
-    wanted = expected if isinstance(expected, list) else [expected]
-    top1 = bool(ids) and ids[0] in wanted
-    return top1, confident and top1, confident and not top1
-
-
-def report(
-    title: str, rows: list[tuple[str, str, object]], directory: Directory, show: bool
-) -> None:
-    totals: Counter[str] = Counter()
-    top1: Counter[str] = Counter()
-    sure: Counter[str] = Counter()
-    false: Counter[str] = Counter()
-    for kind, query, expected in rows:
-        match = directory.matcher.lookup(query)
-        right, confident, wrong = judge(match, expected)
-        totals[kind] += 1
-        top1[kind] += right
-        sure[kind] += confident
-        false[kind] += wrong
-        if show and (wrong or not right):
-            best = [(c.entity.id, round(c.score)) for c in match.candidates[:3]]
-            print(f"  {kind:13} {query[:60]!r} -> {match.status} {best} (expected {expected})")
-    print(f"\n{title}")
-    print(f"{'kind':14}{'queries':>8}{'top-1':>9}{'confident':>11}{'false conf.':>13}")
-    for kind in sorted(totals):
-        n = totals[kind]
-        print(
-            f"{kind:14}{n:>8}{100 * top1[kind] / n:>8.1f}%{100 * sure[kind] / n:>10.1f}%"
-            f"{false[kind]:>13}"
-        )
-    known = [k for k in totals if k not in ("unknown", "hostile")]
-    n = sum(totals[k] for k in known)
-    if n:
-        hits = sum(top1[k] for k in known)
-        answered = sum(sure[k] for k in known)
-        print(f"{'all known':14}{n:>8}{100 * hits / n:>8.1f}%{100 * answered / n:>10.1f}%")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
@@ -217,9 +179,15 @@ def main() -> None:
     samples = ROOT.parent / "shared/data/sample-queries.json"
     if samples.exists():
         rows = [(q["kind"], q["query"], q["expected"]) for q in json.loads(samples.read_text())]
-        report(f"sample-queries.json ({len(rows)} queries)", rows, directory, args.show)
+        report(f"sample-queries.json ({len(rows)} queries)", rows, directory, show=args.show)
+    report(
+        f"sentences written by hand (bench/qui_sentences.py, {len(SENTENCES)})",
+        list(SENTENCES),
+        directory,
+        show=args.show,
+    )
     rows = generate(directory, random.Random(args.seed), args.per_kind)
-    report(f"generated, seed {args.seed}", rows, directory, args.show)
+    report(f"generated, seed {args.seed}", rows, directory, show=args.show)
 
 
 if __name__ == "__main__":

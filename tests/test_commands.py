@@ -79,8 +79,9 @@ TRANSCRIPT = [
     ("qui", ["Dis-moi quelle équipe"]),
     ("contact", ["dinum@beta.gouv.fr", "~incubateur-animation", "préfère un message direct"]),
     ("engagements", ["**Les engagements de l'équipe d'animation**", "au service de la communauté"]),
-    ("quii domifa", ["Je ne connais pas la commande « `quii` » : tu voulais dire `qui` ?"]),
-    ("domifa", ["tu voulais dire `/animation qui domifa` ?"]),
+    ("quii domifa", ["L'équipe **DomiFa** est suivie par"]),  # what was meant is clear
+    ("quii xyzzy", ["Je ne connais pas la commande « `quii` » : tu voulais dire `qui` ?"]),
+    ("domifa", ["L'équipe **DomiFa** est suivie par"]),  # a `qui` without the word
     ("xyz", ["Je ne connais pas la commande « `xyz` » : voici ce que je sais faire."]),
     ("demande", ["Quel est le sujet de ta demande ?", "- `convention` : ", "- 🔒 `mal-etre` : "]),
     ("demande cosmonaute", ["Je ne connais pas ce type de demande", "`convention`"]),
@@ -90,7 +91,7 @@ TRANSCRIPT = [
         "mes-demandes",
         ["Tu n'as pas encore fait de demande. Pour en faire une : `/animation demande`"],
     ),
-    ("qui @all", ["« `@\u200ball` »"]),
+    ("qui @all", ["Dis-moi quelle équipe"]),  # a ping is no name: nothing is echoed
 ]
 
 

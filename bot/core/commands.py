@@ -49,14 +49,24 @@ def respond(directory: Directory, invocation: Invocation) -> Reply:
             f"raccourcis-la, par exemple `{markup.command('qui aides territoires')}`."
         )
     text, share = _without_share_flag(invocation.text)
-    parts = text.strip().split(None, 1)
-    name, rest = (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
-    subcommand = SUBCOMMANDS.get(compact(fold(name)))
+    name, rest, subcommand = _subcommand(text)
     if subcommand is None:
-        reply = _unknown(directory, name, " ".join(text.split()))
+        reply = _unknown(directory, invocation, name, " ".join(text.split()))
     else:
         reply = subcommand(directory, invocation, rest)
     return shared(reply) if share else reply
+
+
+def _subcommand(text: str) -> tuple[str, str, Subcommand | None]:
+    """The subcommand's name as typed, what follows it, and the subcommand: named in one
+    word (`mes-demandes`) or two (`mes demandes`)."""
+    words = text.split()
+    for size in (1, 2):
+        found = SUBCOMMANDS.get(compact(fold(" ".join(words[:size]))))
+        if found is not None and len(words) >= size:
+            rest = text.strip().split(None, size)
+            return " ".join(words[:size]), rest[size] if len(rest) > size else "", found
+    return (words[0] if words else ""), "", None
 
 
 def shared(reply: Reply) -> Reply:
@@ -134,13 +144,19 @@ STORE_SUBCOMMANDS = frozenset({"demande", "demandes", "mesdemandes"})
 NAMES = ("aide", "qui", "demande", "mes-demandes", "contact", "engagements")
 
 
-def _unknown(directory: Directory, name: str, text: str) -> Reply:
-    guess = closest(fold(name), NAMES, cutoff=60)
-    if guess is not None:
-        hint = f"tu voulais dire `{guess}` ?"
-    elif (match := directory.matcher.lookup(text)).status == "found" and match.best:
-        hint = f"tu voulais dire `{markup.command(f'qui {match.best.entity.id}')}` ?"
-    else:
-        hint = "voici ce que je sais faire."
+def _unknown(directory: Directory, invocation: Invocation, name: str, text: str) -> Reply:
+    """Not a subcommand. What reads as a `qui` (a team, a co-animator, words of someone not
+    well: `/animation domifa`, `/animation c'est qui le référent de …`) is answered as one;
+    anything else gets the help, with the subcommand it may have meant."""
+    reading = directory.read(text)
+    if reading.distress or reading.person or reading.match.answer is not None:
+        return who(directory, text, today=invocation.today)
+    guess = closest(fold(name), NAMES, cutoff=60) if len(name) >= 3 else None
+    rest = text[len(name) :].strip()
+    if guess == "qui" and rest:
+        aimed = who(directory, rest, today=invocation.today)
+        if aimed.data.get("status") in ("found", "likely") or "person" in aimed.data:
+            return aimed  # « quii domifa »: what was meant is clear
+    hint = f"tu voulais dire `{guess}` ?" if guess is not None else "voici ce que je sais faire."
     head = f"Je ne connais pas la commande {quote_user_text(name, limit=40)} : {hint}"
     return Reply(f"{head}\n\n{help_text(directory)}")

@@ -122,9 +122,10 @@ def _place(
     best = match.best
     closest = [c.entity.name for c in match.candidates[:3]]
     if match.status != "found" or best is None:
-        why = (
-            "plusieurs noms possibles" if match.status == "ambiguous" else "aucun nom assez proche"
-        )
+        why = {  # a draft of the registry guesses nothing, not even a likely name
+            "ambiguous": "plusieurs noms possibles",
+            "likely": "un nom proche, à vérifier",
+        }.get(match.status, "aucun nom assez proche")
         result.unplaced.append(Unplaced(name, board_list["name"], why, closest))
     elif best.entity.kind == "incubator":
         result.incubators[best.entity.id] = _merge(

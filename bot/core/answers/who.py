@@ -8,9 +8,12 @@ link); names from the snapshot go through `md_escape`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 from bot.core import markup
+from bot.core.answers.care import care
+from bot.core.answers.person import follows
 from bot.core.matching.directory import Directory
 from bot.core.matching.match import Candidate, Match
 from bot.core.registry.catalog import Incubator, Startup
@@ -32,8 +35,13 @@ def people(animators: Sequence[Animator]) -> str:
 def who(directory: Directory, query: str, *, today: date) -> Reply:
     """`/animation qui <query>`."""
     registry = directory.registry
-    match = directory.matcher.lookup(query)
+    reading = directory.read(query)
+    match = reading.match
     data = match_data(match)
+    if reading.distress:
+        return replace(care(registry, match), data=data | {"distress": True})
+    if reading.person is not None:
+        return follows(registry, reading.person, today=today)
     if match.status == "empty":
         text = (
             "Dis-moi quelle équipe, quel incubateur ou quel sujet tu cherches, par exemple : "
@@ -41,6 +49,11 @@ def who(directory: Directory, query: str, *, today: date) -> Reply:
         )
     elif match.status == "found" and match.best is not None:
         text = _found(registry, match.best, today=today)
+    elif match.status == "likely" and match.best is not None:
+        name = md_escape(match.best.entity.name)
+        text = f"Je pense que tu parles de **{name}** :\n" + _found(
+            registry, match.best, today=today
+        )
     elif match.status == "ambiguous":
         text = _choices(registry, query, match.candidates)
     else:

@@ -25,9 +25,12 @@ _UPPER_TOKEN = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 
 @dataclass(frozen=True)
 class Entity:
+    """`stopped`: a team whose service was stopped (listed after live ones)."""
+
     kind: EntityKind
     id: str
     name: str
+    stopped: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ def upper_words(text: str) -> set[str]:
     return {fold(token) for token in _UPPER_TOKEN.findall(spaced)}
 
 
-def initials(text: str) -> str:
-    words = [w for w in fold(text).split() if w not in FILLER and not w.isdigit()]
+def initials(text: str, *, every_word: bool = False) -> str:
+    """The first letters of the words of a name, filler words left out (or not: « LBB »
+    is La Bonne Boite); "" unless it has 2 to 6 such words."""
+    words = [w for w in fold(text).split() if (every_word or w not in FILLER) and not w.isdigit()]
     return "".join(w[0] for w in words) if 2 <= len(words) <= 6 else ""

@@ -133,11 +133,12 @@ def read_submission(
 def _team(directory: Directory, typed: str, errors: dict[str, str]) -> Entity | None:
     match = directory.matcher.lookup(typed)
     names = ", ".join(c.entity.name for c in match.candidates[:4])
-    if match.status == "found" and match.best and match.best.entity.kind != "topic":
-        return match.best.entity
+    answer = match.answer  # sure, or the one good name (« domifaa »): the summary shows it
+    if answer is not None and answer.entity.kind != "topic":
+        return answer.entity
     if match.status == "ambiguous":
         errors["team"] = shorten(f"Plusieurs équipes correspondent : {names}. Précise le nom.", 300)
-    elif match.status == "found":
+    elif answer is not None:
         errors["team"] = (
             "C'est un sujet transverse, pas une équipe : indique ton équipe ou ton incubateur."
         )
