@@ -94,6 +94,22 @@ UNKNOWN = [
     "a" * 5000,
     "../../etc/passwd",
     "<script>alert(1)</script>",
+    # Made-up names near real ones, in sentences (issue 12): never even a hedge.
+    "numérique en commun",
+    "itou",
+    "qui suit potager malin ?",
+    "l'incubateur de la lune",
+    "la fabrique numérique des océans",
+    "Forêt",  # a word of the missions, one slip from « FoReg »
+    "Montagne",  # two from « Monstage »
+    "Emploi",  # a word of several names and a topic's alias
+    "Nomade",  # « Nomad », lengthened into a word
+    "Bocage Direct",
+    "Rucher",  # one slip from an incubator's alias, « ruche »
+    "Mistral",  # one word of a team's name
+    "Civique",
+    "Étoile",
+    "convention",
 ]
 
 
@@ -194,3 +210,34 @@ def test_candidate_index_finds_typos_in_long_and_short_names() -> None:
         *("abcd", "bcd", "acd", "abd", "abc"),
         *("cd", "bd", "bc", "ad", "ac", "ab"),
     }
+
+
+def _hedges() -> Matcher:
+    return Matcher(
+        [
+            Names(Entity("startup", "domifa", "DomiFa"), ids=("domifa",)),
+            Names(Entity("startup", "nomad", "Nomad"), ids=("nomad",)),
+            Names(Entity("startup", "coral", "Coral"), ids=("coral",), mentions=("Le corail",)),
+            Names(Entity("startup", "jardin", "Jardin des Plantes"), ids=("jardin",)),
+            Names(Entity("incubator", "ocean", "La Fabrique de l'Océanographie"), ids=("ocean",)),
+        ]
+    )
+
+
+# (typed, status, the one answered when there is one)
+HEDGED = [
+    ("domfa", "likely", "domifa"),  # one slip in 5 letters
+    ("domifaa", "likely", "domifa"),  # its last letter doubled
+    ("nomade", "unknown", None),  # lengthened into a word
+    ("corail", "unknown", None),  # one slip, but a word of the missions
+    ("océanographie", "likely", "ocean"),  # one word, an incubator's own
+    ("plantes", "unknown", None),  # one word of a team's name
+    ("jardin plantes", "found", "jardin"),  # the words of one name
+]
+
+
+@pytest.mark.parametrize(("typed", "status", "answer"), HEDGED)
+def test_what_may_be_answered_with_a_hedge(typed: str, status: str, answer: str | None) -> None:
+    match = _hedges().lookup(typed)
+    assert match.status == status, match
+    assert (match.answer.entity.id if match.answer else None) == answer

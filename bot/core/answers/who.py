@@ -20,6 +20,7 @@ from bot.core.registry.catalog import Incubator, Startup
 from bot.core.registry.model import Assignment, Registry
 from bot.core.registry.schema import Animator, Topic
 from bot.core.reply import Reply
+from bot.core.requests.categories import find_category
 from bot.core.text import french_date, md_escape, quote_user_text
 
 
@@ -191,7 +192,7 @@ def _choices(registry: Registry, query: str, candidates: Sequence[Candidate]) ->
     lines += [f"{rank}. {_label(registry, c)}" for rank, c in enumerate(candidates, start=1)]
     example = candidates[0].entity.id if candidates else "aides-territoires"
     lines.append(f"Précise, par exemple : `{markup.command(f'qui {example}')}`")
-    return "\n".join(lines)
+    return "\n".join(lines + _request_hint(registry, query))
 
 
 def _not_found(registry: Registry, query: str, close: Sequence[Candidate]) -> str:
@@ -201,5 +202,16 @@ def _not_found(registry: Registry, query: str, close: Sequence[Candidate]) -> st
     ]
     if close:
         lines.append("Noms proches : " + ", ".join(md_escape(c.entity.name) for c in close) + ".")
+    lines += _request_hint(registry, query)
     lines.append(f"Tu peux aussi écrire à l'équipe d'animation : {contact_line(registry)}.")
     return "\n".join(lines)
+
+
+def _request_hint(registry: Registry, query: str) -> list[str]:
+    """When the words name a kind of request (« convention », « partenariat »), how to make
+    one: that may be what the person came for."""
+    category, _ = find_category(registry, query)
+    if category is None or category.confidential:
+        return []
+    command = markup.command(f"demande {category.id}")
+    return [f"Pour une demande « {md_escape(category.label)} » : `{command}`"]

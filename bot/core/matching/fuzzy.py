@@ -61,11 +61,11 @@ def _slips(table: KeyTable, typed: str, keys: list[int]) -> list[Scored]:
     spaces.
 
     One slip in a name of 6 letters or more, two from 10, make an answer; one slip from
-    5 letters, two from 8, an answer with a hedge, unless what was typed is a word of the
-    teams' missions (« forêt » is not a slip of « FoReg », nor « montagne » of
-    « Monstage »). A name cut short by a letter or
-    two, or with its last letter doubled, too; cut shorter, or lengthened into another
-    word (« nomade » for « nomad »), only a choice: real words sit that close to names.
+    5 letters, two from 8, an answer with a hedge. Not so when what was typed, shorter
+    than 8 letters, is a word of the teams' missions: « forêt » is not a slip of
+    « FoReg », nor « montagne » of « Monstage ». A name cut short by a letter or two, or
+    with its last letter doubled, too; cut shorter, or lengthened into another word
+    (« nomade » for « nomad »), only a choice: real words sit that close to names.
     """
     size = len(typed)
     sure = 0 if size < 6 else 1 if size < 10 else 2
@@ -75,15 +75,15 @@ def _slips(table: KeyTable, typed: str, keys: list[int]) -> list[Scored]:
         return []
     choices = [table.compact[k] for k in keys]
     found = process.extract(typed, choices, scorer=OSA.distance, score_cutoff=limit, limit=12)
+    word = typed in table.lexicon  # a real word near a name: meant as that word, likely
     scored: list[Scored] = []
     for choice, distance, index in found:
         if choice.startswith(typed) or typed.startswith(choice):
             hedge = _cut_or_doubled(typed, choice)
             scored.append((keys[index], 86.0 - distance if hedge else NOT_HEDGED, hedge))
-        elif distance <= sure:
+        elif distance <= sure and not (word and size < 8):
             scored.append((keys[index], 96.0 - 4.0 * distance, True))
         else:
-            word = typed in table.lexicon  # a real word, near a name: likely meant as a word
             near = (distance == 1 and size >= SHORT_SLIP) or (distance == 2 and 8 <= size < 10)
             hedge = near and not word
             scored.append((keys[index], 86.0 - distance if hedge else NOT_HEDGED, hedge))
