@@ -241,3 +241,15 @@ def test_what_may_be_answered_with_a_hedge(typed: str, status: str, answer: str 
     match = _hedges().lookup(typed)
     assert match.status == status, match
     assert (match.answer.entity.id if match.answer else None) == answer
+
+
+def test_a_live_team_comes_before_a_stopped_one_it_ties_with() -> None:
+    matcher = Matcher(
+        [
+            Names(Entity("startup", "old", "Jumeaux", stopped=True), ids=("old",)),
+            Names(Entity("startup", "new", "Jumeaux"), ids=("new",)),
+        ]
+    )
+    match = matcher.lookup("jumeaux")
+    assert match.status == "ambiguous"
+    assert [c.entity.id for c in match.candidates] == ["new", "old"]

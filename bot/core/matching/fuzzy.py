@@ -20,7 +20,7 @@ from bot.core.matching.keys import GENERIC, STOPWORDS, KeyTable
 from bot.core.matching.match import CONFIDENT, LIKELY, SUGGESTION
 from bot.core.matching.words import WordIndex
 
-Scored = tuple[int, float, bool]  # key, score, hedge allowed
+Scored = tuple[int, float]  # key, score (below LIKELY unless a hedge is allowed)
 POOL = 10  # keys weighed in full for the words typed
 DISTINCTIVE = 0.35  # a word this rare, relative to the rarest, picks the keys to weigh
 SHORT_SLIP = 5  # from this many letters, one slip may be answered with a hedge
@@ -28,11 +28,12 @@ NOT_HEDGED = LIKELY - 0.5  # the score of what may not be answered, even with a 
 
 
 def fuzzy(table: KeyTable, folded: str, content: str) -> list[Scored]:
+    """Every fuzzy hit; what may not be answered, even with a hedge, scores below LIKELY."""
     typed = folded.replace(" ", "")
     keys = table.index.candidates(typed)
     slips = _slips(table, typed, keys)
     alike = _alike(table, folded, content, keys)
-    if any(score >= CONFIDENT for _, score, _ in slips):
+    if any(score >= CONFIDENT for _, score in slips):
         return alike + slips  # a slip in a name, surely: the words need no weighing
     words = [w for w in folded.split() if w not in STOPWORDS and (len(w) >= 2 or w.isdigit())]
     return [*alike, *slips, *covered(table, words)]
@@ -40,7 +41,8 @@ def fuzzy(table: KeyTable, folded: str, content: str) -> list[Scored]:
 
 def _alike(table: KeyTable, folded: str, content: str, keys: list[int]) -> list[Scored]:
     """Overall likeness of the whole query, and of its words in any order. Never more than a
-    choice: « bocage direct » is much like « stage direct »."""
+    choice, unless nearly the same long text: « bocage direct » is much like « stage
+    direct »."""
     scored: list[Scored] = []
     for query, choices in (
         (folded, [table.folded[k] for k in keys]),
@@ -49,11 +51,9 @@ def _alike(table: KeyTable, folded: str, content: str, keys: list[int]) -> list[
         for _, score, index in process.extract(
             query, choices, scorer=fuzz.ratio, limit=12, score_cutoff=SUGGESTION
         ):
-            close = score >= 92 and len(query) >= 10
-            scored.append((keys[index], min(float(score), CONFIDENT - 1), close))
-    return [
-        (key, score if hedge else min(score, NOT_HEDGED), hedge) for key, score, hedge in scored
-    ]
+            close = score >= 92 and len(query) >= 10  # nearly the same long text
+            scored.append((keys[index], min(float(score), CONFIDENT - 1 if close else NOT_HEDGED)))
+    return scored
 
 
 def _slips(table: KeyTable, typed: str, keys: list[int]) -> list[Scored]:
@@ -80,13 +80,13 @@ def _slips(table: KeyTable, typed: str, keys: list[int]) -> list[Scored]:
     for choice, distance, index in found:
         if choice.startswith(typed) or typed.startswith(choice):
             hedge = _cut_or_doubled(typed, choice)
-            scored.append((keys[index], 86.0 - distance if hedge else NOT_HEDGED, hedge))
+            scored.append((keys[index], 86.0 - distance if hedge else NOT_HEDGED))
         elif distance <= sure and not (word and size < 8):
-            scored.append((keys[index], 96.0 - 4.0 * distance, True))
+            scored.append((keys[index], 96.0 - 4.0 * distance))
         else:
             near = (distance == 1 and size >= SHORT_SLIP) or (distance == 2 and 8 <= size < 10)
             hedge = near and not word
-            scored.append((keys[index], 86.0 - distance if hedge else NOT_HEDGED, hedge))
+            scored.append((keys[index], 86.0 - distance if hedge else NOT_HEDGED))
     return scored
 
 
@@ -154,7 +154,7 @@ def covered(table: KeyTable, typed: list[str]) -> list[Scored]:
         else:
             score = min(100.0 * (0.6 * c.typed + 0.4 * c.key), NOT_HEDGED)
         if score >= SUGGESTION:
-            scored.append((key, score, hedge))
+            scored.append((key, score))
     return scored
 
 

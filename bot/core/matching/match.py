@@ -23,14 +23,10 @@ APART = 6.0  # how far ahead of the next a hedged answer must be
 
 @dataclass(frozen=True)
 class Candidate:
-    """`hedge`: what matched may be answered with a hedge when it is the only good name
-    (`fuzzy`); exact hits always may."""
-
     entity: Entity
     score: float
     matched: str  # the name, id, former id, alias or acronym that matched
     kind: KeyKind | Literal["acronym"] = "name"
-    hedge: bool = True
 
 
 @dataclass(frozen=True)
@@ -62,8 +58,8 @@ def decide_exact(ranked: list[Candidate]) -> Match:
 
 def decide(ranked: list[Candidate]) -> Match:
     """Fuzzy hits: an answer only when one is high and clearly ahead; an answer with a
-    hedge when one good name, of the kind that may be hedged, stands apart; else a
-    choice, or the closest names."""
+    hedge when one good name stands apart (the fuzzy tiers keep below LIKELY what may
+    not be hedged); else a choice, or the closest names."""
     if not ranked:
         return Match("unknown")
     top = ranked[0]
@@ -73,7 +69,7 @@ def decide(ranked: list[Candidate]) -> Match:
     if top.score < PLAUSIBLE:
         return Match("unknown", tuple(ranked[:3]))
     if top.score - runner_up >= APART or runner_up < PLAUSIBLE:
-        likely = top.hedge and top.score >= LIKELY
+        likely = top.score >= LIKELY
         return Match("likely" if likely else "unknown", tuple(ranked[:3]))
     close = [c for c in ranked if c.score >= max(PLAUSIBLE, top.score - 12)]
     return Match("ambiguous", tuple(close[:5]))

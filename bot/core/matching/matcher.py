@@ -137,7 +137,7 @@ class Matcher:
         scored: list[Scored] = []
         for rank, form in enumerate(_forms(folded)):
             for key, score in self.exact.get(form, {}).items():
-                scored.append((key, score - _FORM_PENALTY[rank], True))
+                scored.append((key, score - _FORM_PENALTY[rank]))
         return self._best_per_entity(scored)
 
     def _acronym(self, capitals: bool, content: str) -> list[Candidate]:
@@ -157,22 +157,21 @@ class Matcher:
     def _best_per_entity(self, scored: Iterable[Scored], *, fuzzy: bool = False) -> list[Candidate]:
         """The best key of each entity, best first; a stopped team is ranked after a live
         one it ties with, and, when the hit is fuzzy, a little lower."""
-        best: dict[int, tuple[float, bool, Key]] = {}
-        for key_index, raw, hedge in scored:
+        best: dict[int, tuple[float, Key]] = {}
+        for key_index, raw in scored:
             key = self.keys[key_index]
             stopped = self.entities[key.entity].stopped
             score = raw - STOPPED_PENALTY if fuzzy and stopped else raw
-            known = best.get(key.entity)
-            if known is None or (score, hedge) > known[:2]:
-                best[key.entity] = (score, hedge, key)
+            if key.entity not in best or score > best[key.entity][0]:
+                best[key.entity] = (score, key)
 
-        def order(item: tuple[int, tuple[float, bool, Key]]) -> tuple[float, bool, str]:
+        def order(item: tuple[int, tuple[float, Key]]) -> tuple[float, bool, str]:
             entity = self.entities[item[0]]
             return (-item[1][0], entity.stopped, entity.name)
 
         return [
-            Candidate(self.entities[i], score, key.text, key.kind, hedge)
-            for i, (score, hedge, key) in sorted(best.items(), key=order)
+            Candidate(self.entities[i], score, key.text, key.kind)
+            for i, (score, key) in sorted(best.items(), key=order)
         ]
 
 
