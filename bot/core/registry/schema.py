@@ -105,11 +105,14 @@ class Category(_Strict):
         """The word that asks for it: its first keyword, else its id."""
         return self.keywords[0] if self.keywords else self.id
 
-    def terms(self) -> tuple[str, ...]:
-        """Every phrase that names it: its id, its label and each part of the label
-        (« Convention, devis, service fait »: the three), its keywords."""
+    def label_terms(self) -> tuple[str, ...]:
+        """Its label, and each part of it (« Convention, devis, service fait »: the three)."""
         parts = [part.strip() for part in _LABEL_PARTS.split(self.label)]
-        return (self.id, self.label, *[p for p in parts if p], *self.keywords)
+        return (self.label, *[p for p in parts if p and p != self.label])
+
+    def terms(self) -> tuple[str, ...]:
+        """Every phrase that names it: its id, its label's, its keywords."""
+        return (self.id, *self.label_terms(), *self.keywords)
 
 
 _LABEL_PARTS = re.compile(r",| ou ")
