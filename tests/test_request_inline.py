@@ -4,6 +4,7 @@ stored (type, team, subject, contact method), and what the person reads."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -11,9 +12,12 @@ from bot.core.commands import Invocation, respond
 from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
 from bot.core.people import Account
+from bot.core.registry.catalog import Catalog
+from bot.core.registry.model import build_registry
 from bot.core.reply import Reply
 from bot.mattermost.render import MattermostRenderer
 from tests.fakes import FakeClock, MemoryRequestStore
+from tests.registries import edit
 
 TODAY = date(2026, 11, 29)
 RECEIVED = "est enregistrée et envoyée à "
@@ -205,3 +209,34 @@ def test_a_confidential_story_is_never_echoed(directory: Directory, desk: Desk) 
     ):
         _, text = run(directory, desk, typed)
         assert "Bérénice" not in text and "chef" not in text and "mars" not in text
+
+
+# (who is away in a small registry, what the confirmation of a request to Camille's team says)
+AWAY = [
+    (
+        {13: "    mattermost: camille.exemple\n    absent_until: 2026-12-31"},
+        [
+            f"Ta demande n° 1 {RECEIVED}@dominique.exemple (",
+            "@camille.exemple est indisponible jusqu'au 31 décembre 2026 inclus : "
+            "c'est @dominique.exemple qui la reçoit en attendant.",
+        ],
+    ),
+    (  # nobody stands in: the request waits for her, and the requester knows it
+        {13: "    mattermost: camille.exemple\n    absent_until: 2026-12-31", 14: None},
+        [
+            f"Ta demande n° 1 {RECEIVED}@camille.exemple (",
+            "@camille.exemple est indisponible jusqu'au 31 décembre 2026 inclus : "
+            "sa réponse peut attendre son retour.",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("changes", "said"), AWAY)
+def test_the_confirmation_says_who_receives_it_when_someone_is_away(
+    catalog: Catalog, desk: Desk, changes: dict[int, str | None], said: list[str]
+) -> None:
+    registry = build_registry(edit(changes), catalog=catalog, today=TODAY, path=Path("r.yaml"))
+    _, text = run(Directory.of(registry), desk, "demande convention aides territoires : x")
+    for fragment in said:
+        assert fragment in text

@@ -23,6 +23,7 @@ from bot.core.requests.model import CONTACTS
 from bot.core.text import fold
 
 TEAM_WORDS = 8  # a team's name is looked for in the first words only
+STOP_AFTER = 2  # lookups in a row that find nothing close end the search
 _WORD = re.compile(r"\S+")
 
 
@@ -57,6 +58,7 @@ def leading_team(directory: Directory, text: str) -> Lead:
     spans = list(_WORD.finditer(text))[:TEAM_WORDS]
     found: tuple[int, Entity] | None = None
     guesses: tuple[Candidate, ...] = ()
+    misses = 0  # lookups in a row that found nothing close: the name is behind
     for count, span in enumerate(spans, start=1):
         if all(_filler(s.group()) for s in spans[:count]):
             continue  # small words only name no team (`pour ma` is no acronym)
@@ -66,6 +68,9 @@ def leading_team(directory: Directory, text: str) -> Lead:
             found = (count, best.entity)
         elif match.status == "ambiguous":
             guesses = tuple(c for c in match.candidates if c.entity.kind != "topic")
+        misses = misses + 1 if match.status == "unknown" else 0
+        if misses == STOP_AFTER:
+            break
     if found is None:
         return Lead(0, None, guesses, text.strip())
     count, team = found
