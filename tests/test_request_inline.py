@@ -64,6 +64,16 @@ SENT: list[tuple[str, tuple[str, str | None, str, str], list[str]]] = [
         ("convention", "domifa", "convention : signée ?", ""),
         [RECEIVED],
     ),
+    (  # « work in » alone is close to nothing: the name goes on
+        "demande convention work in france le devis",
+        ("convention", "workinfrance", "le devis", ""),
+        ["Pour l'équipe **Work in France** · objet : le devis"],
+    ),
+    (
+        "demande convention Ma démarche BOSCO (Bourses Scolaires) le devis",
+        ("convention", "bourses.scolaires", "le devis", ""),
+        [RECEIVED],
+    ),
     (
         "demande bon de commande domifa en retard",
         ("convention", "domifa", "en retard", ""),

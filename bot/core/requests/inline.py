@@ -23,7 +23,7 @@ from bot.core.requests.model import CONTACTS
 from bot.core.text import fold
 
 TEAM_WORDS = 8  # a team's name is looked for in the first words only
-STOP_AFTER = 2  # lookups in a row that find nothing close end the search
+STOP_AFTER = 3  # lookups in a row that find nothing close end the search
 _WORD = re.compile(r"\S+")
 
 
