@@ -137,3 +137,12 @@ def test_intro_says_who_will_receive_it(directory: Directory) -> None:
     )
     # Routed to the topic's referent, whatever the team: the form does not ask for one.
     assert [f.name for f in topic.fields] == ["subject", "details"]
+
+
+def test_a_contact_method_close_to_one_is_asked_about(directory: Directory) -> None:
+    errors = submit(
+        directory, "mal-etre", {"animator": "Camille Exemple", "contact_method": "tcha"}
+    )
+    assert errors == {
+        "contact_method": "Je ne comprends pas bien « `tcha` » : tu voulais dire « Tchap » ?"
+    }
