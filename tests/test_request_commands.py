@@ -87,8 +87,8 @@ def test_confidential_inline_request(
 ) -> None:
     text = run(directory, desk, "demande manquement Claude Exemple appel")
     assert text.startswith(
-        "🔒 C'est noté (n° 1) : ta demande est envoyée à @claude.exemple, et à personne d'autre, "
-        "avec le moyen de te joindre (un appel)."
+        "🔒 C'est noté (n° 1) : ta demande est envoyée à @claude.exemple seulement, en toute "
+        "confidentialité, avec le moyen de te joindre (un appel)."
     )
     request = store.get(1)
     assert request is not None and request.confidential

@@ -87,7 +87,7 @@ SENT: list[tuple[str, tuple[str, str | None, str, str], list[str]]] = [
     (
         "demande mal-etre camille téléphone",
         ("mal-etre", None, "", "appel"),
-        ["🔒 C'est noté (n° 1) : ta demande est envoyée à @camille.exemple, et à personne"],
+        ["🔒 C'est noté (n° 1) : ta demande est envoyée à @camille.exemple seulement, en toute"],
     ),
     ("demande mal-etre camille tél", ("mal-etre", None, "", "appel"), ["(un appel)"]),
     ("demande mal camille par mail", ("mal-etre", None, "", "email"), ["(e-mail)"]),

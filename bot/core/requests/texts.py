@@ -101,8 +101,9 @@ def confirmation(registry: Registry, request: Request, routing: Routing, *, toda
     if request.confidential:
         method = CONTACT_METHODS.get(request.contact_method, request.contact_method)
         lines = [
-            f"🔒 C'est noté (n° {request.id}) : ta demande est envoyée à {who}, et à personne "
-            f"d'autre, avec le moyen de te joindre ({method}). Rien d'autre n'a été transmis.",
+            f"🔒 C'est noté (n° {request.id}) : ta demande est envoyée à {who} seulement, en "
+            f"toute confidentialité, avec le moyen de te joindre ({method}). Rien d'autre n'a "
+            "été transmis.",
             *away_text(routing.assignees[0], today),
             "Je te préviens quand cette personne la prend en charge.",
         ]
