@@ -147,7 +147,13 @@ class _Plain(yaml.SafeDumper):
 
 
 def _category(c: dict[str, Any], copy: int) -> dict[str, Any]:
-    category = {**c, "id": copy_id(c["id"], copy), "label": f"{c['label']} {copy}".strip()}
+    """A copy whose words are its own: a word leads to one category only."""
+    if not copy:
+        return c
+    label = f"{c['label'].replace(',', ' ').replace(' ou ', ' ')} {copy}"
+    category = {**c, "id": copy_id(c["id"], copy), "label": label}
+    if "keywords" in c:
+        category["keywords"] = [f"{word} {copy}" for word in c["keywords"]]
     if "topic" in c:
         category["topic"] = copy_id(c["topic"], copy)
     return category

@@ -147,7 +147,8 @@ def test_a_button_of_a_request_reassigned_away_is_refused(world: World) -> None:
     # Dominique's copy still shows its buttons until the update reaches her.
     answer = click(world, "dominique.exemple", dominique_post, dominique["claim"])
     assert (
-        answer["ephemeral_text"] == "Cette demande ne t'est pas adressée : @sacha.exemple la suit."
+        answer["ephemeral_text"]
+        == "Cette demande ne t'est pas adressée : elle est envoyée à @sacha.exemple."
     )
 
 
@@ -188,4 +189,6 @@ def test_reassign_to_someone_new(world: World, catalog: Catalog) -> None:
     assert answer["update"]["props"]["attachments"] == []
     deliver(world)
     assert world.fake.posts_to("sacha.exemple")[-1]["message"].startswith("📥 Demande n° 1")
-    assert "est maintenant suivie par @sacha.exemple" in world.fake.posts_to("alice")[-1]["message"]
+    assert (
+        "est maintenant envoyée à @sacha.exemple ;" in world.fake.posts_to("alice")[-1]["message"]
+    )

@@ -41,25 +41,25 @@ BAD = [
     ("\u202e", "U+202E (contrôle de sens d'écriture, invisible)"),
     ("\u2066", "U+2066 (contrôle de sens d'écriture, invisible)"),
 ]
-# Where it is written: (text with X for the character, line, column).
+# Where it is written: (text with X for the character, line, column, what is read without it).
 PLACES = [
-    ("a: 1\nb: vX\n", 2, 5),  # a value
-    ("a: 1\nbX: v\n", 2, 2),  # a key
-    ("a: 1 # un commentaire X\n", 1, 23),  # a comment
-    ("# en-tête\n\na:\n  - 'X'\n", 4, 6),  # a quoted item
+    ("a: 1\nb: vX\n", 2, 5, {"a": 1, "b": "v"}),  # a value
+    ("a: 1\nbX: v\n", 2, 2, {"a": 1, "b": "v"}),  # a key
+    ("a: 1 # un commentaire X\n", 1, 23, {"a": 1}),  # a comment
+    ("# en-tête\n\na:\n  - 'X'\n", 4, 6, {"a": [""]}),  # a quoted item
 ]
 
 
 @pytest.mark.parametrize(("char", "name"), BAD)
-@pytest.mark.parametrize(("template", "line", "column"), PLACES)
+@pytest.mark.parametrize(("template", "line", "column", "rest"), PLACES)
 def test_a_forbidden_character_is_named_with_its_line(
-    char: str, name: str, template: str, line: int, column: int
+    char: str, name: str, template: str, line: int, column: int, rest: object
 ) -> None:
     document = read_yaml(template.replace("X", char))
     assert [(p.line, p.message) for p in document.problems] == [
         (line, f"caractère interdit {name} en colonne {column} : {FIX}")
     ]
-    assert document.data is None
+    assert document.data == rest  # the rest of the file is read, to report all its problems
 
 
 def test_every_line_at_fault_is_reported_in_one_pass() -> None:
@@ -72,6 +72,12 @@ def test_every_line_at_fault_is_reported_in_one_pass() -> None:
             "supprime-les ou remplace-les",
         ),
         (5, f"caractère interdit U+007F (DEL) en colonne 3 : {FIX}"),
+        # Then the file is read without them: what would still be wrong comes out too.
+        (
+            3,
+            "erreur de syntaxe YAML : la liste ouverte par « [ » ligne 3 n'est pas fermée par "
+            "« ] »",
+        ),
     ]
 
 

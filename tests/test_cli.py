@@ -33,7 +33,7 @@ def test_validate_prints_path_line_message_for_each_problem(tmp_path: Path) -> N
     problems = [
         LINE.match(line) for line in result.stdout.splitlines() if line.startswith(str(bad))
     ]
-    assert [(m["line"], m["message"][:15]) for m in problems if m] == [
+    assert [(m["line"], m["message"].split(" : ")[1][:15]) for m in problems if m] == [
         ("12", "clé inconnue « "),
         ("31", "« no » est lu c"),
     ]

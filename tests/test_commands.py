@@ -83,10 +83,13 @@ TRANSCRIPT = [
     ("quii xyzzy", ["Je ne connais pas la commande « `quii` » : tu voulais dire `qui` ?"]),
     ("domifa", ["L'équipe **DomiFa** est suivie par"]),  # a `qui` without the word
     ("xyz", ["Je ne connais pas la commande « `xyz` » : voici ce que je sais faire."]),
-    ("demande", ["Quel est le sujet de ta demande ?", "- `convention` : ", "- 🔒 `mal-etre` : "]),
+    (
+        "demande",
+        ["Quel est le sujet de ta demande ?", "- `convention` (ou ", "- 🔒 `mal-être` (ou "],
+    ),
     ("demande cosmonaute", ["Je ne connais pas ce type de demande", "`convention`"]),
     ("demande convention", ["`/animation demande convention <ton équipe> : <ta demande>`"]),
-    ("demande je me sens mal", ["`/animation demande mal-etre <personne>", "🔒 Seule la personne"]),
+    ("demande je me sens mal", ["`/animation demande mal-être <personne>", "🔒 Seule la personne"]),
     (
         "mes-demandes",
         ["Tu n'as pas encore fait de demande. Pour en faire une : `/animation demande`"],

@@ -163,7 +163,9 @@ def test_reassigning_sends_the_new_copy_and_strips_the_old(
         here.registry, store.requests[number], animator_id="camille", kind="update"
     )
     assert acted.buttons == () and "↪️ Réaffectée à" in acted.text
-    assert shown(here, follow_up[-1]).endswith("est maintenant suivie par @dominique.exemple.")
+    assert shown(here, follow_up[-1]).startswith(
+        "↪️ Ta demande n° 1 est maintenant envoyée à @dominique.exemple ;"
+    )
 
 
 def test_the_same_nonce_is_one_request_and_one_opening(

@@ -119,6 +119,24 @@ def test_a_request_sent_inline_gets_one_confirmation(world: World) -> None:
     assert kinds == [("animator", "📥 Demande "), ("user_id", "Ta demande")]
 
 
+def test_two_types_named_are_offered_among_themselves(world: World) -> None:
+    (asked,) = write(world, "demande une question sur ma convention", event="$61")
+    assert asked.text.startswith("Ta demande peut être de plusieurs types :")
+    assert "\n1. Question administrative ou marché public\n2. Convention, devis" in asked.text
+    (team,) = write(world, "2", event="$62")
+    assert team.text.endswith("Quelle est ton équipe, ou ton incubateur ?")
+
+
+def test_colon_less_requests_on_tchap(world: World) -> None:
+    answers = write(world, "demande convention aides territoires convention bloquée", event="$63")
+    assert [m.to.kind for m in answers] == ["animator", "user_id"]
+    request = world.store.get(1)
+    assert request is not None and (request.team_id, request.subject) == (
+        "aides-territoires",
+        "convention bloquée",
+    )
+
+
 def copy_on_matrix(world: World) -> None:
     write(world, "demande convention domifa : objet", event="$7")
     world.store.record_post(1, "sacha-exemple", Post("matrix", "$copy", SACHA.id, "!sacha"))

@@ -58,7 +58,7 @@ def test_a_request_from_the_first_question_to_envoyer(
     assert "- Équipe ou incubateur : « `domifa` »" in said[5]
     assert "- Détails : aucun" in said[5] and said[5].endswith("ou « annuler ».")
     assert said[6].startswith("Réponds « envoyer » pour l'envoyer")  # « peut-être » is no yes
-    assert said[7].startswith("Ta demande n° 1 est enregistrée.")
+    assert said[7].startswith("Ta demande n° 1 est enregistrée et envoyée à ")
     assert (steps[-1].guide, steps[-1].submitted) == (None, 1)
     request = store.get(1)
     assert request is not None and (request.team_id, request.subject) == (
@@ -133,3 +133,51 @@ def test_a_registry_changed_during_the_conversation_is_followed(
     again = answer(directory, removed, "domifa", who=ZOE, desk=desk)
     assert again.text.startswith("Ce type de demande n'existe plus.")
     assert again.guide is not None and again.guide.category is None
+
+
+# (how the type is answered, the type's first question): by number or by the words of `demande`.
+TYPES = [
+    ("1", "Quelle est ton équipe, ou ton incubateur ?"),
+    ("devis", "Quelle est ton équipe, ou ton incubateur ?"),
+    ("Bon de commande", "Quelle est ton équipe, ou ton incubateur ?"),
+    ("conventon", "Quelle est ton équipe, ou ton incubateur ?"),
+    ("question", "En quelques mots, quel est l'objet de ta demande ?"),
+    ("marché public", "En quelques mots, quel est l'objet de ta demande ?"),
+    ("harcèlement", "À qui veux-tu parler ?"),
+    ("signaler un manquement", "À qui veux-tu parler ?"),
+]
+
+
+@pytest.mark.parametrize(("typed", "asked"), TYPES)
+def test_the_type_by_number_or_by_its_words(
+    directory: Directory, desk: Desk, clock: FakeClock, typed: str, asked: str
+) -> None:
+    step = talk(directory, desk, clock, [typed])[-1]
+    assert step.guide is not None and step.guide.category is not None
+    assert asked in step.text
+
+
+def test_two_types_named_are_asked_and_numbered_among_themselves(
+    directory: Directory, desk: Desk, clock: FakeClock
+) -> None:
+    steps = talk(directory, desk, clock, ["une question sur ma convention", "2"])
+    assert steps[1].text.startswith("Ta demande peut être de plusieurs types :")
+    assert "1. Question administrative ou marché public\n2. Convention, devis" in steps[1].text
+    assert steps[2].guide is not None and steps[2].guide.category == "convention"
+    narrowed = steps[1].guide
+    assert narrowed is not None and Guide.from_json(narrowed.to_json()) == narrowed
+
+
+def test_a_conversation_started_among_a_few_types(
+    directory: Directory, desk: Desk, clock: FakeClock
+) -> None:
+    categories = directory.registry.categories
+    among = (categories["convention"], categories["soutien-dinum"])
+    step = start(directory, None, nonce="n", now=clock.now(), among=among)
+    assert "1. Convention, devis, service fait\n2. Soutien de la DINUM\n" in step.text
+    assert step.guide is not None
+    chosen = answer(directory, step.guide, "2", who=ZOE, desk=desk)
+    assert chosen.guide is not None and chosen.guide.category == "soutien-dinum"
+    every = tuple(categories.values())
+    everything = start(directory, None, nonce="n", now=clock.now(), among=every)
+    assert everything.text.startswith("Quel est le sujet de ta demande ?")

@@ -165,7 +165,7 @@ def test_a_request_asked_step_by_step_then_claimed_and_closed_by_reactions(tchap
         )
         assert said[1].endswith("Quelle est ton équipe, ou ton incubateur ?")
         assert said[4].startswith("Voici ta demande : **Convention, devis, service fait**")
-        assert said[5].startswith("Ta demande n° ") and "Sacha Exemple s'en occupe" in said[5]
+        assert said[5].startswith("Ta demande n° ") and "envoyée à Sacha Exemple" in said[5]
         number = said[5].split("n° ")[1].split(" ")[0]
 
         # The co-animator's copy: an encrypted direct message, ✋ and ✅ already there.

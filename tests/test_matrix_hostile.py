@@ -4,6 +4,7 @@ Never a crash, never a ping, never HTML that is not escaped."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -40,8 +41,11 @@ async def each_answered(person: Person, room: str, prefix: str) -> None:
         said = await person.answer(room, after=before)
         assert said.source["content"]["m.mentions"] == {}
         assert "@room" not in said.body.replace("@\u200broom", "")
+        # What the person typed may be echoed back to them, escaped, in a code element (a
+        # request not sent, to copy again): no tag there, and no link anywhere else.
+        outside_code = re.sub(r"<code>.*?</code>", "", said.html, flags=re.DOTALL)
         for raw in RAW:
-            assert raw not in said.html, (typed, said.html)
+            assert raw not in (outside_code if raw == "javascript:" else said.html), said.html
         assert len(said.body) <= 16_000
 
 

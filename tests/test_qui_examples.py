@@ -42,8 +42,8 @@ EXAMPLES: list[tuple[str, list[str], list[str]]] = [
     ),
     ("mes demandes", ["Tu n'as pas encore fait de demande"], ["Je ne connais pas"]),
     # Someone not well: warm words and the confidential request, never a team's name.
-    ("qui je me sens mal", [CARE, "🔒", "`/animation demande mal-etre`"], ["Sorties en mer"]),
-    ("qui mal-être", [CARE, "`/animation demande mal-etre`"], ["Maestro", "Astrée"]),
+    ("qui je me sens mal", [CARE, "🔒", "`/animation demande mal-être`"], ["Sorties en mer"]),
+    ("qui mal-être", [CARE, "`/animation demande mal-être`"], ["Maestro", "Astrée"]),
     ("qui harcèlement", [CARE, "`/animation demande manquement`"], ["Lutte contre"]),
     ("je me sens mal", [CARE], ["Je ne connais pas la commande"]),
     # Confident wrong picks, no more.

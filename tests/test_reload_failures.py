@@ -146,9 +146,11 @@ def test_healthz_and_metrics_show_a_refused_file(tmp_path: Path, clock: FakeCloc
     assert status == 200 and body["status"] == "ok"  # still ready: the last good one answers
     assert body["registry"]["stale"] is True
     assert body["registry"]["version"] == holder.directory.registry.version
+    # Every problem of the file at once: the character, and what the rest of it lacks.
     assert body["registry"]["last_error"]["messages"] == [
-        f"{path}:2: caractère interdit U+0000 (NUL) en colonne 1 : supprime-le ou remplace-le"
-    ]
+        f"{path}:1: champ obligatoire « {key} » manquant"
+        for key in ("contact", "commitments", "animators", "categories")
+    ] + [f"{path}:2: caractère interdit U+0000 (NUL) en colonne 1 : supprime-le ou remplace-le"]
     found = scrape(metrics)
     assert found["animation_registry_stale"] == 1
     assert found["animation_registry_last_success_timestamp_seconds"] == loaded_at

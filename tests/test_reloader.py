@@ -48,7 +48,7 @@ def test_first_load_refuses_a_broken_file(tmp_path: Path, clock: FakeClock) -> N
     with pytest.raises(RegistryError) as raised:
         holder.load()
     assert raised.value.lines() == [
-        f"{path}:12: clé inconnue « nmae » (tu voulais dire « name » ?)"
+        f"{path}:12: animators › camille : clé inconnue « nmae » (tu voulais dire « name » ?)"
     ]
     with pytest.raises(RuntimeError):
         _ = holder.directory
@@ -68,7 +68,9 @@ def test_refresh_swaps_only_valid_files(tmp_path: Path, clock: FakeClock) -> Non
     assert holder.stale is True
     assert holder.last_error is not None and holder.last_error.at == clock.moment
     (message,) = holder.last_error.messages
-    assert message.startswith(f"{path}:31: « no » est lu comme un booléen (vrai/faux) par YAML")
+    assert message.startswith(
+        f"{path}:31: categories › convention › label : « no » est lu comme un booléen (vrai/faux)"
+    )
 
     touch_later(path, edit({12: "    name: Camille Nouveau"}))
     clock.moment += timedelta(seconds=2)

@@ -42,7 +42,8 @@ def test_inline_request_is_stored_routed_and_announced(
     directory: Directory, desk: Desk, store: MemoryRequestStore
 ) -> None:
     text = run(directory, desk, "demande convention domifa : convention avec la DGCS\nsignée ?")
-    assert text.startswith("Ta demande n° 1 est enregistrée. @sacha.exemple s'en occupe")
+    assert text.startswith("Ta demande n° 1 est enregistrée et envoyée à @sacha.exemple (")
+    assert "s'en occupe" not in text  # nobody has taken it yet
     assert "référente ou référent de l'incubateur Fabrique numérique des ministères sociaux" in text
     request = store.get(1)
     assert request is not None
@@ -85,7 +86,10 @@ def test_confidential_inline_request(
     directory: Directory, desk: Desk, store: MemoryRequestStore
 ) -> None:
     text = run(directory, desk, "demande manquement Claude Exemple appel")
-    assert text.startswith("🔒 C'est noté (n° 1) : @claude.exemple va te contacter (un appel)")
+    assert text.startswith(
+        "🔒 C'est noté (n° 1) : ta demande est envoyée à @claude.exemple seulement, en toute "
+        "confidentialité, avec le moyen de te joindre (un appel)."
+    )
     request = store.get(1)
     assert request is not None and request.confidential
     assert (request.details, request.subject) == ("", "")

@@ -91,7 +91,7 @@ def test_demande_dialog_submit_dm_claim_close(bot: LiveBot, fake: FakeMattermost
     number = dm["message"].split("n° ")[1].split(" ")[0]
     confirmation = wait_for(lambda: fake.posts_to("alice"))[-1]
     assert confirmation["message"].startswith(
-        f"Ta demande n° {number} est enregistrée. @dominique.exemple s'en occupe"
+        f"Ta demande n° {number} est enregistrée et envoyée à @dominique.exemple ("
     )
     triage = wait_for(lambda: fake.posts_in(TRIAGE))[-1]
     assert triage["message"].startswith(f"📥 Demande n° {number} · Convention")

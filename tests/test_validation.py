@@ -20,7 +20,7 @@ BROKEN: list[tuple[str, dict[int, str | None], int, str]] = [
         "no way to reach someone",
         {13: None},
         11,
-        "« camille » : indique au moins un moyen de joindre cette personne, "
+        "animators › camille : indique au moins un moyen de joindre cette personne, "
         "« mattermost » ou « tchap »",
     ),
     ("missing field", {12: None}, 11, "champ obligatoire « name » manquant"),
@@ -86,7 +86,9 @@ BROKEN: list[tuple[str, dict[int, str | None], int, str]] = [
             "    absent_until: 2026-12-20\n    backup: camille",
         },
         15,
-        "sa personne de relais « dominique » aussi, jusqu'au 20 décembre 2026",
+        "animators › camille › backup : « camille » est indisponible jusqu'au 31 décembre 2026, "
+        "et ses relais aussi : « dominique » jusqu'au 20 décembre 2026, puis le relais revient "
+        "à « camille » : personne ne peut recevoir ses demandes",
     ),
     ("YAML 1.1 boolean", {31: "    label: no"}, 31, "« no » est lu comme un booléen"),
     (
@@ -201,7 +203,7 @@ def test_every_problem_of_a_file_is_reported_at_once(catalog: Catalog) -> None:
 def test_a_misspelt_key_is_not_also_reported_missing(catalog: Catalog) -> None:
     _, problems = validate_text(edit({12: "    nmae: Camille"}), catalog=catalog, today=TODAY)
     assert [(p.line, p.message) for p in problems] == [
-        (12, "clé inconnue « nmae » (tu voulais dire « name » ?)")
+        (12, "animators › camille : clé inconnue « nmae » (tu voulais dire « name » ?)")
     ]
 
 
@@ -210,3 +212,38 @@ def test_messages_are_french_not_pydantic(catalog: Catalog) -> None:
         for problem in validate_text(edit(changes), catalog=catalog, today=TODAY)[1]:
             assert "Input should" not in problem.message
             assert "Field required" not in problem.message
+
+
+# (a broken file of BROKEN, how its message names the key or the character at fault)
+NAMED = [
+    ("unknown key", "animators › camille : clé inconnue « nmae »"),
+    ("missing field", "animators › camille : champ obligatoire « name » manquant"),
+    ("Tchap id without its server", "animators › camille › tchap : "),
+    ("unknown startup", "teams › aides-teritoires › startup : "),
+    ("unknown animator", "teams › aides-territoires › referents : personne « camile »"),
+    ("bad URL", "contact › page : "),
+    ("bad date", "animators › camille › absent_until : "),
+    ("unknown routing", "categories › convention › routing : "),
+    ("unknown field", "categories › convention › fields : valeur « sujet »"),
+    ("alias claimed twice", "incubators › anct › aliases : l'alias « at »"),
+    ("YAML 1.1 boolean", "categories › convention › label : « no »"),
+    ("duplicate YAML key", "clé « name » en double"),
+    ("YAML alias", "les alias YAML (« *people »)"),
+    ("tab indentation", "tabulation en colonne 1 interdite"),
+    ("syntax error", "la liste ouverte par « [ » ligne 31 n'est pas fermée par « ] »"),
+]
+
+
+@pytest.mark.parametrize(("what", "named"), NAMED, ids=[n[0] for n in NAMED])
+def test_messages_name_the_key_or_the_character_at_fault(
+    catalog: Catalog, what: str, named: str
+) -> None:
+    _, changes, line, _ = next(b for b in BROKEN if b[0] == what)
+    _, problems = validate_text(edit(changes), catalog=catalog, today=TODAY)
+    at_line = [p.message for p in problems if p.line == line]
+    assert any(named in message for message in at_line), at_line
+
+
+def test_an_alias_is_named_once_not_again_as_a_missing_value(catalog: Catalog) -> None:
+    _, problems = validate_text(edit({28: "    referents: *people"}), catalog=catalog, today=TODAY)
+    assert [p.message[:31] for p in problems] == ["les alias YAML (« *people ») ne"]

@@ -28,9 +28,13 @@ def test_dates_and_booleans_are_typed_and_booleans_remembered() -> None:
 def test_alias_bomb_is_refused_before_expansion() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
     document = read_yaml(bomb)
-    assert document.data is None
+    assert document.data == {"a": ["x"] * 9, "b": [None] * 9}  # never expanded
     assert document.problems[0].line == 1
     assert "ancres" in document.problems[0].message
+    assert {p.message[:24] for p in document.problems[1:]} == {
+        "les ancres YAML (« &b »)",
+        "les alias YAML (« *a ») ",
+    }
 
 
 def test_alias_alone_is_refused() -> None:
@@ -75,13 +79,27 @@ def test_deep_nesting_does_not_crash() -> None:
 
 LOADERS = [yamlsafe._PythonLoader, *([yamlsafe._CLoader] if yaml.__with_libyaml__ else [])]
 SYNTAX = [
-    ("a:\n\t- b\n", 2, "tabulation interdite, indente avec des espaces"),
-    ("a: 1\n\tb: 2\n", 2, "tabulation interdite, indente avec des espaces"),
-    ("a: b: c\n", 1, "indentation incohérente ou « : » mal placé"),
-    ("a: @x\n", 1, "caractère inattendu, mets la valeur entre guillemets"),
-    ("a: 1\nb: [unclosed\nc: 2\n", 3, "vérifie l'indentation, les « : » et les guillemets"),
-    ("a:\n  b: 1\n c: 2\n", 3, "vérifie l'indentation, les « : » et les guillemets"),
-    ('a: "x\n', 2, "vérifie l'indentation, les « : » et les guillemets"),
+    ("a:\n\t- b\n", 2, "tabulation en colonne 1 interdite, indente avec des espaces"),
+    ("a: 1\n\tb: 2\n", 2, "tabulation en colonne 1 interdite, indente avec des espaces"),
+    (
+        "a: b: c\n",
+        1,
+        "« : » mal placé en colonne 5 (une valeur qui contient « : » se met entre guillemets)",
+    ),
+    ("a: @x\n", 1, "caractère « @ » inattendu en colonne 4, mets la valeur entre guillemets"),
+    ("a: `x\n", 1, "caractère « ` » inattendu en colonne 4, mets la valeur entre guillemets"),
+    (
+        "a: 1\nb: [unclosed\nc: 2\n",
+        3,
+        "la liste ouverte par « [ » ligne 2 n'est pas fermée par « ] »",
+    ),
+    ("a: {b: 1\nc: 2\n", 2, "le bloc ouvert par « { » ligne 1 n'est pas fermé par « } »"),
+    (
+        "a:\n  b: 1\n c: 2\n",
+        3,
+        "en colonne 2 (« c ») : vérifie l'indentation, les « : » et les guillemets",
+    ),
+    ('a: "x\n', 2, "le guillemet ouvert ligne 1 n'est pas refermé"),
 ]
 
 
@@ -93,8 +111,9 @@ def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> N
 @pytest.mark.usefixtures("loader")
 @pytest.mark.parametrize(("text", "line", "message"), SYNTAX)
 def test_libyaml_and_pyyaml_errors_read_the_same(text: str, line: int, message: str) -> None:
+    shown = message if message.startswith("en colonne") else f": {message}"
     assert [(p.line, p.message) for p in read_yaml(text).problems] == [
-        (line, f"erreur de syntaxe YAML : {message}")
+        (line, f"erreur de syntaxe YAML {shown}")
     ]
 
 

@@ -25,7 +25,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import Invocation, respond
 from bot.core.people import Account
 from bot.core.registry.catalog import CatalogError, load_catalog
-from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.core.registry.model import RegistryError, build_registry, read_registry
 from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.wire import command_response
 from bot.service.logs import configure as configure_logging
@@ -118,14 +118,18 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     failed = False
     for path in paths:
         try:
+            text, bytes_problems = read_registry(path)
             registry = build_registry(
-                read_registry_text(path), catalog=catalog, today=SystemClock().today(), path=path
+                text, catalog=catalog, today=SystemClock().today(), path=path, prior=bytes_problems
             )
         except RegistryError as error:
             failed = True
             lines = error.lines() if args.format == "text" else github_annotations(error)
             print("\n".join(lines))
             continue
+        if registry.warnings:
+            notes = RegistryError(path, registry.warnings)
+            print("\n".join(notes.lines() if args.format == "text" else github_annotations(notes)))
         data = registry.data
         print(
             f"{path} : registre valide ({len(data.animators)} personnes, "

@@ -23,7 +23,8 @@ def github_annotations(error: RegistryError) -> list[str]:
         return data(text).replace(":", "%3A").replace(",", "%2C")
 
     return [
-        f"::error file={prop(str(error.path))},line={p.line},title=Registre::{data(p.message)}"
+        f"::{p.severity} file={prop(str(error.path))},line={p.line},title=Registre::"
+        f"{data(p.message)}"
         for p in error.problems
     ]
 
@@ -127,7 +128,7 @@ def import_trello_command(args: argparse.Namespace, settings: Settings) -> int:
     where = args.output or "brouillon"
     if problems:
         print("Ce qu'il reste à corriger dans le brouillon :", file=sys.stderr)
-        print("\n".join(f"{where}:{p.line}: {p.message}" for p in problems), file=sys.stderr)
+        print("\n".join(f"{where}:{p.line}: {p.text}" for p in problems), file=sys.stderr)
     else:
         print("Le brouillon passe `animation-bot validate`.", file=sys.stderr)
     return 0

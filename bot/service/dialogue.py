@@ -135,7 +135,11 @@ class Dialogue:
         """A request to make: asked question by question, in the person's direct room."""
         nonce = hashlib.sha256(f"{event.who.platform}\0{event.event_id}".encode()).hexdigest()
         step = guided.start(
-            self.service.directory, reply.form, nonce=nonce, now=self.service.clock.now()
+            self.service.directory,
+            reply.form,
+            nonce=nonce,
+            now=self.service.clock.now(),
+            among=reply.choices,
         )
         state = step.guide.to_json() if step.guide else None
         if event.where == "direct":

@@ -26,7 +26,7 @@ def care(registry: Registry, match: Match) -> Reply:
     ]
     for category in confidential:
         lines.append(
-            f"🔒 {md_escape(category.label)} : `{markup.command(f'demande {category.id}')}`"
+            f"🔒 {md_escape(category.label)} : `{markup.command(f'demande {category.word}')}`"
         )
     lines.append(
         "Tu choisis la personne et la façon dont elle te recontacte (Tchap, e-mail, "

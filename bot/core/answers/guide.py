@@ -17,7 +17,7 @@ from bot.core.desk import Desk
 from bot.core.matching.directory import Directory
 from bot.core.people import Account
 from bot.core.registry.schema import Category
-from bot.core.requests.categories import find_category, offered
+from bot.core.requests.categories import offered, read_type
 from bot.core.requests.forms import Field, check_field, form_for, read_submission
 from bot.core.requests.lifecycle import RoutingError
 from bot.core.text import compact, fold, quote_block, quote_user_text
@@ -42,13 +42,15 @@ QUESTIONS = {
 class Guide:
     """Where a guided request stands. `field`: the index of the next question in the
     category's fields (their count: the summary). `nonce`: the request's, so that
-    « envoyer » twice sends one request."""
+    « envoyer » twice sends one request. `among`: the categories offered while none is chosen
+    (empty: all of them)."""
 
     category: str | None
     field: int
     values: tuple[tuple[str, str], ...]
     nonce: str
     started: datetime
+    among: tuple[str, ...] = ()
 
     def expired(self, now: datetime) -> bool:
         return now - self.started > LIFETIME
@@ -60,6 +62,7 @@ class Guide:
             "values": [list(pair) for pair in self.values],
             "nonce": self.nonce,
             "started": self.started.isoformat(),
+            "among": list(self.among),
         }
 
     @classmethod
@@ -70,6 +73,7 @@ class Guide:
             values=tuple((str(k), str(v)) for k, v in data.get("values", ())),
             nonce=str(data.get("nonce", "")),
             started=datetime.fromisoformat(str(data["started"])),
+            among=tuple(str(c) for c in data.get("among", ())),
         )
 
 
@@ -82,10 +86,20 @@ class Step:
     submitted: int | None = None
 
 
-def start(directory: Directory, category: Category | None, *, nonce: str, now: datetime) -> Step:
-    guide = Guide(category.id if category else None, 0, (), nonce, now)
+def start(
+    directory: Directory,
+    category: Category | None,
+    *,
+    nonce: str,
+    now: datetime,
+    among: tuple[Category, ...] = (),
+) -> Step:
+    """The first question. `among`: the categories to choose from (all when empty or all)."""
+    everything = len(among) >= len(directory.registry.categories)
+    ids = () if everything else tuple(c.id for c in among)
+    guide = Guide(category.id if category else None, 0, (), nonce, now, ids)
     if category is None:
-        return Step(_categories(directory), guide)
+        return Step(_categories(directory, guide), guide)
     return Step(f"{form_for(directory, category).intro}\n\n{_question(directory, guide)}", guide)
 
 
@@ -95,8 +109,8 @@ def answer(directory: Directory, guide: Guide, typed: str, *, who: Account, desk
         return Step("C'est annulé : rien n'a été envoyé.", None)
     category = directory.registry.categories.get(guide.category or "")
     if category is None and guide.category is not None:  # removed from the registry meanwhile
-        anew = replace(guide, category=None, field=0, values=())
-        return Step(f"Ce type de demande n'existe plus.\n\n{_categories(directory)}", anew)
+        anew = replace(guide, category=None, field=0, values=(), among=())
+        return Step(f"Ce type de demande n'existe plus.\n\n{_categories(directory, anew)}", anew)
     if category is None:
         return _choose(directory, guide, typed)
     guide = _realigned(category, guide)
@@ -129,24 +143,41 @@ def _realigned(category: Category, guide: Guide) -> Guide:
 
 
 def _choose(directory: Directory, guide: Guide, typed: str) -> Step:
-    categories = offered(directory.registry)
+    """A category by its number in the list shown, or by the words of any category."""
+    categories = _offered(directory, guide)
     word = typed.strip()
     if word.isdigit() and 1 <= int(word) <= len(categories):
-        category: Category | None = categories[int(word) - 1]
+        return start(directory, categories[int(word) - 1], nonce=guide.nonce, now=guide.started)
+    reading = read_type(directory, typed)
+    if reading.category is not None:
+        return start(directory, reading.category, nonce=guide.nonce, now=guide.started)
+    if reading.categories:
+        narrowed = replace(guide, among=tuple(c.id for c in reading.categories))
+        return Step(_categories(directory, narrowed), narrowed)
+    return Step(
+        "Je n'ai pas compris : réponds par un numéro de 1 à "
+        f"{len(categories)}, ou « annuler ».\n\n{_categories(directory, guide)}",
+        guide,
+    )
+
+
+def _offered(directory: Directory, guide: Guide) -> list[Category]:
+    """The categories listed, in their order: those of `among` still in the registry, else all."""
+    registry = directory.registry
+    among = [registry.categories[c] for c in guide.among if c in registry.categories]
+    return among or offered(registry)
+
+
+def _categories(directory: Directory, guide: Guide) -> str:
+    categories = _offered(directory, guide)
+    if len(categories) == len(directory.registry.categories):
+        head = "Quel est le sujet de ta demande ? Réponds par le numéro ou par son nom :"
+    elif len(categories) > 1:
+        head = "Ta demande peut être de plusieurs types : réponds par le numéro ou par son nom :"
     else:
-        category, _ = find_category(directory.registry, typed)
-    if category is None:
-        return Step(
-            "Je n'ai pas compris : réponds par un numéro de 1 à "
-            f"{len(categories)}, ou « annuler ».\n\n{_categories(directory)}",
-            guide,
-        )
-    return start(directory, category, nonce=guide.nonce, now=guide.started)
-
-
-def _categories(directory: Directory) -> str:
-    lines = ["Quel est le sujet de ta demande ? Réponds par le numéro ou par son nom :"]
-    for number, category in enumerate(offered(directory.registry), start=1):
+        head = "Tu veux dire ce type de demande ? Réponds par son numéro ou par son nom :"
+    lines = [head]
+    for number, category in enumerate(categories, start=1):
         lock = "🔒 " if category.confidential else ""
         lines.append(f"{number}. {lock}{category.label}")
     lines.append("« annuler » pour arrêter à tout moment.")

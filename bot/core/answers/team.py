@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core import markup
+from bot.core.answers.requests import type_words
 from bot.core.matching.directory import Directory
 from bot.core.reply import Reply
 
@@ -15,9 +16,10 @@ def help_text(directory: Directory) -> str:
             "Il te dit qui suit ton équipe, ton incubateur ou un sujet transverse.",
             f"- `{command('qui <équipe, incubateur ou sujet>')}` : qui le suit, et pourquoi. "
             f"Par exemple : `{command('qui aides territoires')}`",
-            f"- `{command('demande [type]')}` : envoyer une demande à la bonne personne "
-            "(convention, partenariat, question, soutien, ou en confidence). "
-            f"Par exemple : `{command('demande convention')}`",
+            f"- `{command('demande <type> <ton équipe> : <ta demande>')}` : envoyer une demande "
+            f"à la bonne personne. Types : {type_words(directory)} ; "
+            f"`{command('demande')}` seul les montre tous. Le « : » est facultatif : "
+            f"`{command('demande convention aides territoires la convention est bloquée')}`",
             f"- `{command('mes-demandes')}` : où en sont tes demandes.",
             f"- `{command('contact')}` : comment joindre toute l'équipe d'animation.",
             f"- `{command('engagements')}` : les engagements de l'équipe, en bref.",

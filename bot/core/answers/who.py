@@ -20,7 +20,7 @@ from bot.core.registry.catalog import Incubator, Startup
 from bot.core.registry.model import Assignment, Registry
 from bot.core.registry.schema import Animator, Topic
 from bot.core.reply import Reply
-from bot.core.requests.categories import find_category
+from bot.core.requests.categories import read_type
 from bot.core.text import french_date, md_escape, quote_user_text
 
 
@@ -56,9 +56,9 @@ def who(directory: Directory, query: str, *, today: date) -> Reply:
             registry, match.best, today=today
         )
     elif match.status == "ambiguous":
-        text = _choices(registry, query, match.candidates)
+        text = _choices(directory, query, match.candidates)
     else:
-        text = _not_found(registry, query, match.candidates)
+        text = _not_found(directory, query, match.candidates)
     return Reply(text, data=data)
 
 
@@ -187,31 +187,33 @@ def _label(registry: Registry, candidate: Candidate) -> str:
     return f"{name} (sujet)"
 
 
-def _choices(registry: Registry, query: str, candidates: Sequence[Candidate]) -> str:
+def _choices(directory: Directory, query: str, candidates: Sequence[Candidate]) -> str:
+    registry = directory.registry
     lines = [f"Plusieurs noms correspondent à {quote_user_text(query)} :"]
     lines += [f"{rank}. {_label(registry, c)}" for rank, c in enumerate(candidates, start=1)]
     example = candidates[0].entity.id if candidates else "aides-territoires"
     lines.append(f"Précise, par exemple : `{markup.command(f'qui {example}')}`")
-    return "\n".join(lines + _request_hint(registry, query))
+    return "\n".join(lines + _request_hint(directory, query))
 
 
-def _not_found(registry: Registry, query: str, close: Sequence[Candidate]) -> str:
+def _not_found(directory: Directory, query: str, close: Sequence[Candidate]) -> str:
+    registry = directory.registry
     lines = [
         "Je ne trouve ni équipe, ni incubateur, ni sujet qui corresponde à "
         f"{quote_user_text(query)}."
     ]
     if close:
         lines.append("Noms proches : " + ", ".join(md_escape(c.entity.name) for c in close) + ".")
-    lines += _request_hint(registry, query)
+    lines += _request_hint(directory, query)
     lines.append(f"Tu peux aussi écrire à l'équipe d'animation : {contact_line(registry)}.")
     return "\n".join(lines)
 
 
-def _request_hint(registry: Registry, query: str) -> list[str]:
+def _request_hint(directory: Directory, query: str) -> list[str]:
     """When the words name a kind of request (« convention », « partenariat »), how to make
     one: that may be what the person came for."""
-    category, _ = find_category(registry, query)
+    category = read_type(directory, query).category
     if category is None or category.confidential:
         return []
-    command = markup.command(f"demande {category.id}")
+    command = markup.command(f"demande {category.word}")
     return [f"Pour une demande « {md_escape(category.label)} » : `{command}`"]

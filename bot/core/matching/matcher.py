@@ -30,6 +30,7 @@ _RANK = {"found": 4, "likely": 3, "ambiguous": 2, "unknown": 1, "empty": 0}
 # Acronyms, by where they come from: the name's own capitals, the owner's, an alias
 # (100); the initials of the name (97); a capital word of a team's mission (95).
 _OWN, _INITIALS, _MENTION = 100.0, 97.0, 95.0
+SHORT_ACRONYM = 2  # acronyms this short count only in capitals: « ma », « mi » are words
 # What is never a name in a query: a ping of the whole channel, a link's address.
 _NOISE = re.compile(r"<!\w+>|(?<![\w@])@(?:here|channel|all|everyone)\b|\]\([^)]*\)|https?://\S+")
 
@@ -71,9 +72,12 @@ class Matcher:
         own = {fold(a) for a in item.acronyms}
         if any(c.islower() for c in name):  # in an all-caps name, words are not acronyms
             own |= upper_words(name)
-        for acronym in own:
-            self.acronyms[compact(acronym)][index] = _OWN
         capitals = {initials(name): _INITIALS, initials(name, every_word=True): _INITIALS}
+        for acronym in own:
+            if len(compact(acronym)) <= SHORT_ACRONYM:  # « MA » in capitals; « ma » is a word
+                capitals[acronym] = _OWN
+            else:
+                self.acronyms[compact(acronym)][index] = _OWN
         for text in item.mentions:
             capitals |= {word: _MENTION for word in upper_words(text)}
             self.lexicon.update(fold(text).split())

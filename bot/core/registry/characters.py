@@ -71,6 +71,22 @@ def forbidden(text: str, *, escaped_bytes: bool = False) -> list[Problem]:
     return problems
 
 
+def readable(text: str) -> str:
+    """A text from `decode` whose bytes that were not UTF-8 read as U+FFFD."""
+    return "".join("\ufffd" if ord(c) in _ESCAPED else c for c in text) if _escaped(text) else text
+
+
+def _escaped(text: str) -> bool:
+    return any(0xDC80 <= ord(c) < 0xDD00 for c in text)
+
+
+def without_forbidden(text: str) -> str:
+    """The text without its forbidden characters, to read the rest of the file once they are
+    named. A byte order mark opening the file stays: YAML skips it."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    return bom + _FORBIDDEN.sub("", text[len(bom) :])
+
+
 def describe(code: int) -> str:
     """« U+001B (ESC) »: a character by its code point and its name, in French if it has one."""
     if code < 0x20:

@@ -1,132 +1,125 @@
-"""What a schema cannot check in `referents.yaml`: the parts must fit together."""
+"""What a schema cannot check in `referents.yaml`: the parts must fit together.
+
+It runs on every item that passed the schema (`Parts`), also when others did not, so that
+one pass reports everything; every message is led by the key at fault (`keys`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
+from bot.core.registry.absences import check_backups
 from bot.core.registry.catalog import Catalog
-from bot.core.registry.schema import Animator, Category, RegistryFile
-from bot.core.registry.yamlsafe import Document, Problem
+from bot.core.registry.category_checks import check_categories
+from bot.core.registry.keys import located
+from bot.core.registry.parts import Parts
+from bot.core.registry.problems import Problem, Severity
+from bot.core.registry.yamlsafe import Document
 from bot.core.registry.yamlsafe import Path as DocPath
-from bot.core.text import did_you_mean, fold, french_date
+from bot.core.text import did_you_mean, fold
 
 STOPPED = frozenset({"abandon", "abandon-investigation"})
 
 
 def check_consistency(
-    registry: RegistryFile, *, document: Document, catalog: Catalog, today: date
+    parts: Parts, *, document: Document, catalog: Catalog, today: date
 ) -> list[Problem]:
-    checker = _Checker(registry, document, catalog, today)
+    checker = Checker(parts, document, catalog, today)
     checker.run()
     return checker.problems
 
 
-class _Checker:
-    def __init__(self, registry: RegistryFile, document: Document, catalog: Catalog, today: date):
-        self.registry = registry
+class Checker:
+    def __init__(self, parts: Parts, document: Document, catalog: Catalog, today: date):
+        self.parts = parts
         self.document = document
         self.catalog = catalog
         self.today = today
         self.problems: list[Problem] = []
-        self.animators = {a.id: a for a in registry.animators}
+        self.animators = {a.id: a for a in parts.animators.values()}
+        self.people = set(self.animators) | parts.animators.broken  # written, even if broken
+        self.topics = {t.id for t in parts.topics.values()} | parts.topics.broken
 
-    def add(self, path: DocPath, message: str) -> None:
-        self.problems.append(Problem(self.document.line_of(path), message))
+    def add(self, path: DocPath, message: str, severity: Severity = "error") -> None:
+        self.problems.append(located(self.document, path, message, severity))
 
     def run(self) -> None:
-        self._unique("animators", [a.id for a in self.registry.animators], "id", "personne")
+        animators = self.parts.animators.items
+        self.unique("animators", [(i, a.id) for i, a in animators], "id", "personne")
         for platform, what in (
             ("mattermost", "identifiant Mattermost"),
             ("tchap", "identifiant Tchap"),
         ):
-            handles = [getattr(a, platform) for a in self.registry.animators]
-            self._unique("animators", handles, platform, what, skip_empty=True)
+            handles = [(i, getattr(a, platform)) for i, a in animators]
+            self.unique("animators", handles, platform, what)
         self._animators()
+        check_backups(
+            self.parts.animators, self.people, cited=self._cited(), today=self.today, add=self.add
+        )
         self._teams()
         self._incubators()
-        self._unique("topics", [t.id for t in self.registry.topics], "id", "sujet")
-        for index, topic in enumerate(self.registry.topics):
-            self._referents(("topics", index), topic.referents)
+        topics = self.parts.topics.items
+        self.unique("topics", [(i, t.id) for i, t in topics], "id", "sujet")
+        for index, topic in topics:
+            self.referents(("topics", index), topic.referents)
         self._aliases()
-        self._unique("categories", [c.id for c in self.registry.categories], "id", "catégorie")
-        for index, category in enumerate(self.registry.categories):
-            self._category(("categories", index), category)
+        categories = self.parts.categories.items
+        self.unique("categories", [(i, c.id) for i, c in categories], "id", "catégorie")
+        check_categories(self.parts.categories, self.topics, add=self.add)
 
-    def _unique(
-        self,
-        section: str,
-        values: Sequence[str | None],
-        key: str,
-        what: str,
-        *,
-        skip_empty: bool = False,
+    def unique(
+        self, name: str, values: Sequence[tuple[int, str | None]], key: str, what: str
     ) -> None:
-        seen: dict[str | None, int] = {}
-        for index, value in enumerate(values):
-            if skip_empty and value is None:
+        seen: dict[str, int] = {}
+        for index, value in values:
+            if value is None:
                 continue
             if value in seen:
-                first = self.document.line_of((section, seen[value], key))
-                self.add(
-                    (section, index, key), f"{what} « {value} » en double (déjà ligne {first})"
-                )
+                first = self.document.line_of((name, seen[value], key))
+                self.add((name, index, key), f"{what} « {value} » en double (déjà ligne {first})")
             else:
                 seen[value] = index
 
-    def _referents(self, path: DocPath, ids: Sequence[str]) -> None:
+    def referents(self, path: DocPath, ids: Sequence[str]) -> None:
         for index, animator_id in enumerate(ids):
-            if animator_id not in self.animators:
+            if animator_id not in self.people:
                 hint = did_you_mean(animator_id, self.animators)
                 self.add(
                     (*path, "referents", index),
                     f"personne « {animator_id} » inconnue : elle doit figurer dans "
                     f"« animators »{hint}",
                 )
-        if len(set(ids)) != len(ids):
-            self.add((*path, "referents"), "la même personne est citée deux fois")
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            self.add((*path, "referents"), f"« {', '.join(twice)} » est cité deux fois")
+
+    def _cited(self) -> set[str]:
+        parts = self.parts
+        lists = [
+            *(t.referents for t in parts.teams.values()),
+            *(i.referents for i in parts.incubators.values()),
+            *(t.referents for t in parts.topics.values()),
+        ]
+        return {person for people in lists for person in people}
 
     def _animators(self) -> None:
-        for index, animator in enumerate(self.registry.animators):
+        for index, animator in self.parts.animators.items:
             if animator.mattermost is None and animator.tchap is None:
                 self.add(
-                    ("animators", index, "id"),
-                    f"« {animator.id} » : indique au moins un moyen de joindre cette personne, "
-                    "« mattermost » ou « tchap »",
+                    ("animators", index),
+                    "indique au moins un moyen de joindre cette personne, « mattermost » ou "
+                    "« tchap »",
                 )
-            path: DocPath = ("animators", index, "backup")
-            if animator.backup is None:
-                continue
-            if animator.backup == animator.id:
-                self.add(path, f"« {animator.id} » ne peut pas être sa propre personne de relais")
-            elif animator.backup not in self.animators:
-                hint = did_you_mean(animator.backup, self.animators)
-                self.add(path, f"personne de relais « {animator.backup} » inconnue{hint}")
-            elif self._absent(animator) and self._absent(self.animators[animator.backup]):
-                backup = self.animators[animator.backup]
-                until = french_date(backup.absent_until) if backup.absent_until else ""
-                loop = (
-                    " (et le relais revient au point de départ)"
-                    if backup.backup == animator.id
-                    else ""
-                )
-                self.add(
-                    path,
-                    f"« {animator.id} » est indisponible et sa personne de relais « {backup.id} » "
-                    f"aussi, jusqu'au {until}{loop} : "
-                    "choisis une personne présente",
-                )
-
-    def _absent(self, animator: Animator) -> bool:
-        return animator.absent_until is not None and animator.absent_until >= self.today
 
     def _teams(self) -> None:
         former = {old: s.id for s in self.catalog.startups.values() for old in s.former_ids}
         seen: dict[str, int] = {}
-        for index, team in enumerate(self.registry.teams):
+        for index, team in self.parts.teams.items:
             path: DocPath = ("teams", index, "startup")
             if team.startup in seen:
-                self.add(path, f"équipe « {team.startup} » en double")
+                first = self.document.line_of(("teams", seen[team.startup], "startup"))
+                self.add(path, f"équipe « {team.startup} » en double (déjà ligne {first})")
             seen.setdefault(team.startup, index)
             if team.startup in former:
                 self.add(
@@ -144,30 +137,32 @@ class _Checker:
                     f"l'équipe « {team.startup} » est arrêtée sur beta.gouv.fr "
                     f"({startup.phase_label}) : retire-la du registre",
                 )
-            self._referents(("teams", index), team.referents)
+            self.referents(("teams", index), team.referents)
 
     def _incubators(self) -> None:
-        seen: set[str] = set()
-        for index, entry in enumerate(self.registry.incubators):
+        seen: dict[str, int] = {}
+        for index, entry in self.parts.incubators.items:
             path: DocPath = ("incubators", index, "incubator")
             if entry.incubator in seen:
-                self.add(path, f"incubateur « {entry.incubator} » en double")
-            seen.add(entry.incubator)
+                first = self.document.line_of(("incubators", seen[entry.incubator], "incubator"))
+                self.add(path, f"incubateur « {entry.incubator} » en double (déjà ligne {first})")
+            seen.setdefault(entry.incubator, index)
             if entry.incubator not in self.catalog.incubators:
                 hint = did_you_mean(entry.incubator, self.catalog.incubators)
                 self.add(path, f"incubateur « {entry.incubator} » inconnu de beta.gouv.fr{hint}")
-            self._referents(("incubators", index), entry.referents)
+            self.referents(("incubators", index), entry.referents)
 
     def _aliases(self) -> None:
         names = self._catalog_names()
         owners: dict[str, str] = {}
+        parts = self.parts
         sections = (
-            ("teams", [(t.startup, t.aliases) for t in self.registry.teams]),
-            ("incubators", [(i.incubator, i.aliases) for i in self.registry.incubators]),
-            ("topics", [(t.id, t.aliases) for t in self.registry.topics]),
+            ("teams", [(i, t.startup, t.aliases) for i, t in parts.teams.items]),
+            ("incubators", [(i, e.incubator, e.aliases) for i, e in parts.incubators.items]),
+            ("topics", [(i, t.id, t.aliases) for i, t in parts.topics.items]),
         )
         for section, entries in sections:
-            for index, (owner, aliases) in enumerate(entries):
+            for index, owner, aliases in entries:
                 for position, alias in enumerate(aliases):
                     key = fold(alias)
                     path: DocPath = (section, index, "aliases", position)
@@ -186,39 +181,3 @@ class _Checker:
             names.setdefault(fold(incubator.name), incubator.id)
             names.setdefault(fold(incubator.id), incubator.id)
         return names
-
-    def _category(self, path: DocPath, category: Category) -> None:
-        fields = category.fields
-        if len(set(fields)) != len(fields):
-            self.add((*path, "fields"), "un même champ est demandé deux fois")
-        topics = {t.id for t in self.registry.topics}
-        if category.routing == "topic":
-            if category.topic is None:
-                self.add(
-                    (*path, "routing"), "« routing: topic » demande aussi « topic: <id du sujet> »"
-                )
-            elif category.topic not in topics:
-                self.add(
-                    (*path, "topic"),
-                    f"sujet « {category.topic} » inconnu{did_you_mean(category.topic, topics)}",
-                )
-        elif category.topic is not None:
-            self.add((*path, "topic"), "« topic » ne sert qu'avec « routing: topic »")
-        if category.routing == "team" and "team" not in fields:
-            self.add((*path, "fields"), "« routing: team » demande le champ « team »")
-        if category.routing == "choice" and "animator" not in fields:
-            self.add((*path, "fields"), "« routing: choice » demande le champ « animator »")
-        if category.confidential:
-            if category.routing != "choice":
-                self.add(
-                    (*path, "routing"),
-                    "une catégorie confidentielle doit laisser choisir la personne : "
-                    "« routing: choice »",
-                )
-            told = [f for f in fields if f in ("subject", "details")]
-            if told:
-                self.add(
-                    (*path, "fields"),
-                    f"une catégorie confidentielle ne demande pas le récit ({', '.join(told)}) : "
-                    "seulement qui contacter et comment",
-                )

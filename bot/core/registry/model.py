@@ -16,7 +16,8 @@ from typing import Literal
 
 from bot.core.people import Account, Platform
 from bot.core.registry.catalog import Catalog, Incubator, Startup, load_catalog
-from bot.core.registry.characters import decode
+from bot.core.registry.characters import decode, readable
+from bot.core.registry.problems import errors
 from bot.core.registry.schema import (
     Animator,
     Category,
@@ -40,7 +41,7 @@ class RegistryError(Exception):
         self.problems = tuple(problems)
 
     def lines(self) -> list[str]:
-        return [f"{self.path}:{p.line}: {p.message}" for p in self.problems]
+        return [f"{self.path}:{p.line}: {p.text}" for p in self.problems]
 
 
 @dataclass(frozen=True)
@@ -75,9 +76,17 @@ class Registry:
     topics: Mapping[str, Topic]
     categories: Mapping[str, Category]
     by_account: Mapping[tuple[Platform, str], Animator]
+    warnings: tuple[Problem, ...] = ()  # what the checks found worth saying, not wrong
 
     @classmethod
-    def of(cls, data: RegistryFile, *, catalog: Catalog, version: str) -> Registry:
+    def of(
+        cls,
+        data: RegistryFile,
+        *,
+        catalog: Catalog,
+        version: str,
+        warnings: Sequence[Problem] = (),
+    ) -> Registry:
         return cls(
             data=data,
             catalog=catalog,
@@ -95,6 +104,7 @@ class Registry:
                     if (handle := a.handle(platform)) is not None
                 }
             ),
+            warnings=tuple(warnings),
         )
 
     def animator_of(self, account: Account) -> Animator | None:
@@ -138,20 +148,39 @@ def is_absent(animator: Animator, today: date) -> bool:
     return animator.absent_until is not None and animator.absent_until >= today
 
 
-def build_registry(text: str, *, catalog: Catalog, today: date, path: Path) -> Registry:
-    """Check a registry text fully, then build it; raise `RegistryError` otherwise."""
-    data, problems = validate_text(text, catalog=catalog, today=today)
-    if data is None:
+def build_registry(
+    text: str,
+    *,
+    catalog: Catalog,
+    today: date,
+    path: Path,
+    prior: Sequence[Problem] = (),
+) -> Registry:
+    """Check a registry text fully, then build it; raise `RegistryError` otherwise, with every
+    problem. `prior`: those of the file's bytes (`read_registry`), reported with the rest."""
+    data, found = validate_text(text, catalog=catalog, today=today)
+    problems = sorted(dict.fromkeys([*prior, *found]), key=lambda p: p.line)
+    if data is None or errors(problems):
         raise RegistryError(path, problems)
     digest = hashlib.sha256(text.encode("utf-8"))
     digest.update(str(catalog.source.get("commit", "")).encode())
     digest.update(str(len(catalog.startups)).encode())
-    return Registry.of(data, catalog=catalog, version=digest.hexdigest()[:12])
+    return Registry.of(data, catalog=catalog, version=digest.hexdigest()[:12], warnings=problems)
 
 
 def read_registry_text(path: Path) -> str:
     """Read a registry file, refusing oversize files, bytes that are not UTF-8 and forbidden
     characters, every one of them, with a French message."""
+    text, problems = read_registry(path)
+    if problems:
+        raise RegistryError(path, problems)
+    return text
+
+
+def read_registry(path: Path) -> tuple[str, list[Problem]]:
+    """A registry file's text, and the problems of its bytes: each byte that is not UTF-8 is
+    named, and reads as U+FFFD so that the rest of the file can be checked. Raises
+    `RegistryError` only when there is nothing to read (missing, unreadable, too large)."""
     try:
         with path.open("rb") as file:
             raw = file.read(MAX_YAML_BYTES + 1)
@@ -162,12 +191,10 @@ def read_registry_text(path: Path) -> str:
     if len(raw) > MAX_YAML_BYTES:
         raise RegistryError(path, [Problem(1, "fichier trop gros (plus de 1 Mio)")])
     text, problems = decode(raw)
-    if problems:
-        raise RegistryError(path, problems)
-    return text
+    return (readable(text) if problems else text), problems
 
 
 def load_registry(path: Path, *, catalog_dir: Path, today: date) -> Registry:
-    return build_registry(
-        read_registry_text(path), catalog=load_catalog(catalog_dir), today=today, path=path
-    )
+    text, problems = read_registry(path)
+    catalog = load_catalog(catalog_dir)
+    return build_registry(text, catalog=catalog, today=today, path=path, prior=problems)

@@ -8,6 +8,7 @@ the top of the YAML file explain them in French.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Literal
 
@@ -87,6 +88,9 @@ class Topic(_Strict):
 
 
 class Category(_Strict):
+    """A type of request. `keywords`: the words people use for it (`devis`, `bon de commande`);
+    the first is the one the help shows (`/animation demande devis`)."""
+
     id: Slug
     label: Label
     description: LongText
@@ -94,6 +98,24 @@ class Category(_Strict):
     topic: Slug | None = None
     confidential: bool = False
     fields: list[FieldName] = Field(min_length=1)
+    keywords: list[Alias] = []
+
+    @property
+    def word(self) -> str:
+        """The word that asks for it: its first keyword, else its id."""
+        return self.keywords[0] if self.keywords else self.id
+
+    def label_terms(self) -> tuple[str, ...]:
+        """Its label, and each part of it (« Convention, devis, service fait »: the three)."""
+        parts = [part.strip() for part in _LABEL_PARTS.split(self.label)]
+        return (self.label, *[p for p in parts if p and p != self.label])
+
+    def terms(self) -> tuple[str, ...]:
+        """Every phrase that names it: its id, its label's, its keywords."""
+        return (self.id, *self.label_terms(), *self.keywords)
+
+
+_LABEL_PARTS = re.compile(r",| ou ")
 
 
 class RegistryFile(_Strict):

@@ -1,10 +1,12 @@
 """Checking `referents.yaml`: French messages that name the line to fix.
 
-Two passes. The schema pass (pydantic, strict) catches unknown keys, missing
-fields and wrong types; its English errors are translated here. The
-consistency pass checks what a schema cannot: duplicate ids, references to
-animators, startups and incubators that do not exist, backups that loop,
-aliases claimed twice, categories whose routing cannot work.
+Two passes, and one report. The schema pass (pydantic, strict) catches unknown keys,
+missing fields and wrong types; its English errors are translated here. The consistency
+pass checks what a schema cannot: duplicate ids, references to animators, startups and
+incubators that do not exist, stand-ins nobody can reach, aliases and keywords claimed
+twice, categories whose routing cannot work. It runs on every item that passed the schema,
+also when others did not: a file's problems all come out at once. Every message names the
+key at fault (`animators › camille-exemple › backup : …`) or the character.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from pydantic_core import ErrorDetails
 
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.consistency import check_consistency
+from bot.core.registry.keys import located
+from bot.core.registry.parts import Parts
+from bot.core.registry.problems import errors
 from bot.core.registry.schema import RegistryFile
 from bot.core.registry.yamlsafe import Document, Problem, read_yaml
 from bot.core.text import closest, did_you_mean
@@ -48,19 +53,32 @@ _PATTERN_HINTS = {
 def validate_text(
     text: str, *, catalog: Catalog, today: date
 ) -> tuple[RegistryFile | None, list[Problem]]:
-    """Parse and check a registry. The file is usable only when no problem is returned."""
+    """Parse and check a registry: the file is usable only when no error is returned (warnings
+    may be). Every problem of the file, in the order of its lines."""
     document = read_yaml(text)
-    if document.problems or document.data is None:
-        problems = document.problems or [Problem(1, "le fichier est vide")]
-        return None, sorted(problems, key=lambda p: p.line)
+    problems = list(document.problems)
+    if document.data is None:
+        return None, _in_order(problems or [Problem(1, "le fichier est vide")])
+    registry: RegistryFile | None = None
     try:
         registry = RegistryFile.model_validate(document.data)
+        parts = Parts.of(registry)
     except ValidationError as error:
         details = _without_misspelt_missing(error.errors())
-        problems = [_translate(detail, document) for detail in details]
-        return None, sorted(set(problems), key=lambda p: p.line)
-    problems = check_consistency(registry, document=document, catalog=catalog, today=today)
-    return (None if problems else registry), sorted(problems, key=lambda p: p.line)
+        problems += [
+            _translate(detail, document)
+            for detail in details
+            if tuple(detail["loc"]) not in document.refused  # an alias, already named
+        ]
+        parts = Parts.salvage(document.data)
+    problems += check_consistency(parts, document=document, catalog=catalog, today=today)
+    problems = _in_order(problems)
+    return (registry if not errors(problems) else None), problems
+
+
+def _in_order(problems: list[Problem]) -> list[Problem]:
+    """Each problem once, by line (a line's problems in the order they were found)."""
+    return sorted(dict.fromkeys(problems), key=lambda p: p.line)
 
 
 def _without_misspelt_missing(details: list[ErrorDetails]) -> list[ErrorDetails]:
@@ -81,23 +99,32 @@ def _translate(detail: ErrorDetails, document: Document) -> Problem:
     loc = tuple(detail["loc"])
     kind = detail["type"]
     value = detail.get("input")
-    line = document.line_of(loc)
     name = next((str(part) for part in reversed(loc) if isinstance(part, str)), "document")
     if kind == "extra_forbidden":
         allowed = _fields_at(loc[:-1])
         hint = did_you_mean(name, allowed) if allowed else ""
         known = f" ; clés possibles : {', '.join(sorted(allowed))}" if allowed and not hint else ""
-        return Problem(line, f"clé inconnue « {name} »{hint}{known}")
+        return _at(document, loc, f"clé inconnue « {name} »{hint}{known}", block=True)
     if kind == "missing":
-        where = f" dans « {loc[-2]} »" if len(loc) > 1 and isinstance(loc[-2], str) else ""
-        return Problem(line, f"champ obligatoire « {name} » manquant{where}")
+        return _at(document, loc, f"champ obligatoire « {name} » manquant", block=True)
     if kind == "string_type" and loc in document.typed:
         raw = document.typed[loc]
         read_as = "un booléen (vrai/faux)" if isinstance(value, bool) else "un nombre ou une date"
-        return Problem(
-            line, f'« {raw} » est lu comme {read_as} par YAML : écris-le entre guillemets, "{raw}"'
+        return _at(
+            document,
+            loc,
+            f'« {raw} » est lu comme {read_as} par YAML : écris-le entre guillemets, "{raw}"',
         )
-    return Problem(line, _message(kind, name=name, value=value, ctx=detail.get("ctx") or {}))
+    return _at(document, loc, _message(kind, name=name, value=value, ctx=detail.get("ctx") or {}))
+
+
+def _at(document: Document, loc: tuple[Any, ...], message: str, *, block: bool = False) -> Problem:
+    """On the line of `loc`, led by its key path; `block`: by the path of the block that holds
+    the key (a key missing or unknown is named in the message)."""
+    path = tuple(p for p in loc if isinstance(p, str | int))
+    line = document.line_of(path)
+    problem = located(document, path[:-1] if block else path, message)
+    return Problem(line, problem.message)
 
 
 def _message(kind: str, *, name: str, value: Any, ctx: dict[str, Any]) -> str:

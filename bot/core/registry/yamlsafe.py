@@ -21,7 +21,7 @@ from yaml.reader import Reader, ReaderError
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from bot.core.registry.characters import forbidden, problem_at
+from bot.core.registry.characters import forbidden, problem_at, without_forbidden
 from bot.core.registry.problems import Problem
 
 __all__ = ["MAX_YAML_BYTES", "Document", "Path", "Problem", "read_yaml"]
@@ -35,6 +35,7 @@ _SCALAR_TAGS = frozenset(
 )
 
 _COLLECTION_TAGS = frozenset(("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"))
+REFUSED = "tag:animation-bot,refused"  # where an alias was: read as nothing, already named
 
 
 @dataclass
@@ -47,6 +48,8 @@ class Document:
     # (`no` as a boolean, `1.10` as a number), for a precise message.
     typed: dict[Path, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Where an alias was written: its value is missing, and that is not a second problem.
+    refused: set[Path] = field(default_factory=set)
 
     def line_of(self, path: Path) -> int:
         """The line of `path`, or of its closest written parent."""
@@ -57,29 +60,35 @@ class Document:
         return 1
 
 
-class _StrictError(Exception):
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.problem = Problem(line, message)
-
-
 class _StrictComposer(Composer):
+    """Anchors and aliases refused where they are written, and the reading goes on: an alias
+    reads as nothing (it is never expanded), an anchor is ignored."""
+
+    refused: list[Problem]
+
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         event = self.peek_event()  # type: ignore[attr-defined]  # from the parser beside it
         line = event.start_mark.line + 1 if event.start_mark else 1
         if isinstance(event, yaml.AliasEvent):
-            raise _StrictError(
-                line,
-                f"les alias YAML (« *{event.anchor} ») ne sont pas acceptés : "
-                "recopie la valeur au lieu d'y faire référence",
+            self.refused.append(
+                Problem(
+                    line,
+                    f"les alias YAML (« *{event.anchor} ») ne sont pas acceptés : "
+                    "recopie la valeur au lieu d'y faire référence",
+                )
             )
+            self.get_event()  # type: ignore[attr-defined]
+            return ScalarNode(REFUSED, "", event.start_mark, event.end_mark)  # type: ignore[arg-type]
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise _StrictError(
-                line,
-                f"les ancres YAML (« &{anchor} ») ne sont pas acceptées : "
-                "écris chaque valeur en entier",
+            self.refused.append(
+                Problem(
+                    line,
+                    f"les ancres YAML (« &{anchor} ») ne sont pas acceptées : "
+                    "écris chaque valeur en entier",
+                )
             )
+            event.anchor = None
         return super().compose_node(parent, index)
 
 
@@ -89,6 +98,7 @@ class _PythonLoader(Reader, Scanner, Parser, _StrictComposer, SafeConstructor, R
         Scanner.__init__(self)
         Parser.__init__(self)
         _StrictComposer.__init__(self)
+        self.refused = []
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
 
@@ -103,6 +113,7 @@ if yaml.__with_libyaml__:
         def __init__(self, text: str) -> None:
             CParser.__init__(self, text)
             _StrictComposer.__init__(self)
+            self.refused = []
             SafeConstructor.__init__(self)
             Resolver.__init__(self)
 
@@ -120,19 +131,18 @@ def read_yaml(text: str) -> Document:
         )
         return document
     document.problems.extend(forbidden(text))
-    if document.problems:
-        return document
+    if document.problems:  # named; the rest of the file is read without them
+        text = without_forbidden(text)
     loader: _PythonLoader | _CLoader | None = None
     try:
         loader = _Loader(text)
         node = loader.get_single_node()
+        document.problems.extend(loader.refused)
     except ReaderError as error:  # not reached: `forbidden` refuses more than PyYAML does
         document.problems.append(problem_at(text, error.position))
         return document
-    except _StrictError as error:
-        document.problems.append(error.problem)
-        return document
     except yaml.MarkedYAMLError as error:
+        document.problems.extend(loader.refused if loader else [])
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         document.problems.append(Problem(line, _syntax_message(error, text)))
@@ -150,19 +160,31 @@ def read_yaml(text: str) -> Document:
 
 
 def _syntax_message(error: yaml.MarkedYAMLError, text: str) -> str:
-    """In French, from what libyaml or PyYAML said (they word it differently)."""
-    problem = (error.problem or "").lower()
+    """In French, from what libyaml or PyYAML said (they word it differently), naming the
+    character at fault and its column, or where what is left open was opened."""
+    problem, context = (error.problem or "").lower(), (error.context or "").lower()
     mark = error.problem_mark
     at = text[mark.index : mark.index + 1] if mark and mark.index is not None else ""
+    column = f" en colonne {mark.column + 1}" if mark else ""
+    opened = error.context_mark.line + 1 if error.context_mark else 1
+    head = "erreur de syntaxe YAML"
     if at == "\t" or "tab" in problem:
-        return "erreur de syntaxe YAML : tabulation interdite, indente avec des espaces"
-    if "indent" in problem or "mapping values" in problem:
-        return "erreur de syntaxe YAML : indentation incohérente ou « : » mal placé"
+        return f"{head} : tabulation{column} interdite, indente avec des espaces"
+    if "mapping values" in problem:
+        quote = "une valeur qui contient « : » se met entre guillemets"
+        return f"{head} : « : » mal placé{column} ({quote})"
     if "found character" in problem:
-        return "erreur de syntaxe YAML : caractère inattendu, mets la valeur entre guillemets"
-    if "single document" in (error.context or ""):
+        return f"{head} : caractère « {at} » inattendu{column}, mets la valeur entre guillemets"
+    if "single document" in context:
         return "un seul document YAML est attendu (pas de « --- » au milieu du fichier)"
-    return "erreur de syntaxe YAML : vérifie l'indentation, les « : » et les guillemets"
+    if "flow sequence" in context:
+        return f"{head} : la liste ouverte par « [ » ligne {opened} n'est pas fermée par « ] »"
+    if "flow mapping" in context:
+        return f"{head} : le bloc ouvert par « {{ » ligne {opened} n'est pas fermé par « }} »"
+    if "quoted scalar" in context:
+        return f"{head} : le guillemet ouvert ligne {opened} n'est pas refermé"
+    near = f" (« {at} »)" if at.strip() else ""
+    return f"{head}{column}{near} : vérifie l'indentation, les « : » et les guillemets"
 
 
 class _Builder:
@@ -197,7 +219,8 @@ class _Builder:
 
     def _key(self, node: Node, line: int) -> str | None:
         if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-            self._problem(line, "une clé doit être un simple mot (par exemple « name »)")
+            written = f"clé « {node.value} » : " if isinstance(node, ScalarNode) else ""
+            self._problem(line, f"{written}une clé doit être un simple mot (par exemple « name »)")
             return None
         return str(node.value)
 
@@ -210,6 +233,9 @@ class _Builder:
 
     def _scalar(self, node: Node, path: Path) -> Any:
         line = node.start_mark.line + 1
+        if node.tag == REFUSED:
+            self.document.refused.add(path)
+            return None
         if node.tag not in _SCALAR_TAGS:
             self._problem(line, f"type YAML « {node.tag} » non accepté ici")
             return None

@@ -10,7 +10,7 @@ from bot.core.matching.directory import Directory
 from bot.core.matching.names import Entity
 from bot.core.people import Account
 from bot.core.registry.schema import Category
-from bot.core.requests.model import CONTACT_METHODS, Draft
+from bot.core.requests.model import CONTACT_METHODS, CONTACTS, Draft
 from bot.core.text import clean, closest, fold, quote_user_text, shorten
 
 FieldKind = Literal["text", "textarea", "select"]
@@ -157,23 +157,39 @@ def _option(directory: Directory, name: str, typed: str, errors: dict[str, str])
     """A select's value, also when typed by hand (`/animation demande mal-etre camille tchap`)."""
     if not typed:
         return None
-    if name == "animator":
-        people = directory.registry.animators.values()
-        choices = {
-            fold(label): a.id
-            for a in people
-            for label in (a.id, a.name, a.mattermost, a.tchap)
-            if label is not None
-        }
-    else:
-        choices = {fold(key): key for key in CONTACT_METHODS} | {
-            fold(label): key for key, label in CONTACT_METHODS.items()
-        }
+    if name == "contact_method":
+        return _contact_method(typed, errors)
+    people = directory.registry.animators.values()
+    choices = {
+        fold(label): a.id
+        for a in people
+        for label in (a.id, a.name, a.mattermost, a.tchap)
+        if label is not None
+    }
     key = fold(typed)
     found = choices.get(key) or choices.get(closest(key, choices, cutoff=80) or "")
     if found is None:
         errors[name] = f"Choix inconnu {quote_user_text(typed, limit=60)}."
     return found
+
+
+def _contact_method(typed: str, errors: dict[str, str]) -> str | None:
+    """`tchap`, `mail`, `courriel`, `téléphone`, `visio`, `message privé`…, typos tolerated."""
+    hit = CONTACTS.lookup(typed)
+    if hit is not None and hit.sure and len(hit.values) == 1:
+        return hit.values[0]
+    known = ", ".join(CONTACT_METHODS.values())
+    if hit is not None:
+        guesses = " ou ".join(f"« {CONTACT_METHODS[v]} »" for v in hit.values)
+        errors["contact_method"] = (
+            f"Je ne comprends pas bien {quote_user_text(typed, limit=60)} : "
+            f"tu voulais dire {guesses} ?"
+        )
+    else:
+        errors["contact_method"] = (
+            f"Choix inconnu {quote_user_text(typed, limit=60)}. Les moyens possibles : {known}."
+        )
+    return None
 
 
 def check_field(directory: Directory, category: Category, name: str, typed: str) -> str | None:
@@ -188,14 +204,3 @@ def check_field(directory: Directory, category: Category, name: str, typed: str)
     elif name in ("animator", "contact_method"):
         _option(directory, name, text, errors)
     return errors.get(name)
-
-
-def inline_values(category: Category, text: str) -> dict[str, str]:
-    """`<équipe> : <demande>` or, for a confidential category, `<personne> <moyen>`."""
-    if category.confidential:
-        words = text.split()
-        return {"animator": " ".join(words[:-1]), "contact_method": words[-1] if words else ""}
-    team, _, ask = text.partition(":")
-    ask = ask.strip()
-    first_line = ask.splitlines()[0] if ask else ""
-    return {"team": team.strip(), "subject": first_line, "details": ask}

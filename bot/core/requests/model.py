@@ -9,6 +9,7 @@ from typing import Literal
 from bot.core.matching.names import Entity
 from bot.core.people import Account
 from bot.core.registry.schema import Category
+from bot.core.vocabulary import Vocabulary
 
 Status = Literal["open", "claimed", "closed"]
 Action = Literal["claim", "close", "reassign"]
@@ -19,6 +20,28 @@ CONTACT_METHODS = {
     "email": "e-mail",
     "appel": "un appel",
 }
+# What people call each way to reach them (accents, plurals and slips are tolerated anyway).
+CONTACT_WORDS = {
+    "tchap": ("tchap", "matrix", "element"),
+    "mattermost": ("mattermost", "mm", "message privé", "message direct", "mp", "dm", "message"),
+    "email": ("email", "e-mail", "mail", "courriel", "mél", "adresse mail"),
+    "appel": (
+        "appel",
+        "appeler",
+        "téléphone",
+        "téléphoner",
+        "tél",
+        "coup de fil",
+        "call",
+        "visio",
+        "visioconférence",
+    ),
+}
+CONTACTS = Vocabulary(
+    [(key, key) for key in CONTACT_METHODS]
+    + [(label, key) for key, label in CONTACT_METHODS.items()]
+    + [(word, key) for key, words in CONTACT_WORDS.items() for word in words]
+)
 
 
 @dataclass(frozen=True)

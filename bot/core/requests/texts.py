@@ -48,11 +48,17 @@ def team_text(request: Request) -> str:
     return f"{kind} **{md_escape(request.team_name)}**"
 
 
+def receivers_text(registry: Registry, request: Request) -> str:
+    """Everyone the request is sent to: « @a », « @a et @b »."""
+    names = [mention(registry, a) for a in request.assignees]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " et " + names[-1]
+
+
 def replaced_text(routing: Routing) -> list[str]:
     return [
         f"{markup.mention(away.id)} est indisponible jusqu'au "
         f"{french_date(away.absent_until or date.min)} "
-        f"inclus : {markup.mention(stand_in.id)} prend le relais."
+        f"inclus : c'est {markup.mention(stand_in.id)} qui la reçoit en attendant."
         for away, stand_in in routing.replaced
     ]
 
@@ -64,6 +70,16 @@ def away_text(animator: Animator, today: date) -> list[str]:
         f"{markup.mention(animator.id)} est indisponible jusqu'au "
         f"{french_date(animator.absent_until)} inclus : sa réponse peut attendre son retour. "
         "Tu peux aussi choisir une autre personne."
+    ]
+
+
+def waiting_text(routing: Routing, today: date) -> list[str]:
+    """Assignees away with nobody to stand in: the request waits for them."""
+    return [
+        f"{markup.mention(a.id)} est indisponible jusqu'au {french_date(a.absent_until)} "
+        "inclus : sa réponse peut attendre son retour."
+        for a in routing.assignees
+        if a.absent_until is not None and a.absent_until >= today
     ]
 
 
@@ -79,22 +95,39 @@ def elsewhere_text(request: Request, routing: Routing) -> list[str]:
 
 
 def confirmation(registry: Registry, request: Request, routing: Routing, *, today: date) -> str:
-    """To the requester, once the request is stored."""
-    who = assignees_text(registry, request)
+    """To the requester, once the request is stored: who receives it (nobody has taken it
+    yet), and what comes next."""
+    who = receivers_text(registry, request)
     if request.confidential:
         method = CONTACT_METHODS.get(request.contact_method, request.contact_method)
         lines = [
-            f"🔒 C'est noté (n° {request.id}) : {who} va te contacter ({method}), "
-            "en toute confidentialité. Rien d'autre n'a été transmis.",
+            f"🔒 C'est noté (n° {request.id}) : ta demande est envoyée à {who} seulement, en "
+            f"toute confidentialité, avec le moyen de te joindre ({method}). Rien d'autre n'a "
+            "été transmis.",
             *away_text(routing.assignees[0], today),
+            "Je te préviens quand cette personne la prend en charge.",
         ]
     else:
         lines = [
-            f"Ta demande n° {request.id} est enregistrée. {who} s'en occupe ({routing.reason}).",
+            f"Ta demande n° {request.id} est enregistrée et envoyée à {who} ({routing.reason}).",
+            *recap_text(request),
             *replaced_text(routing),
-            f"Tu recevras un message à chaque étape. Suivi : `{markup.command('mes-demandes')}`",
+            *waiting_text(routing, today),
+            "Je te préviens quand quelqu'un la prend en charge, puis quand elle est close. "
+            f"Suivi : `{markup.command('mes-demandes')}`",
         ]
     return "\n".join([*lines, *elsewhere_text(request, routing)])
+
+
+def recap_text(request: Request) -> list[str]:
+    """The team and the subject as the bot understood them, to check at a glance."""
+    team = team_text(request)
+    subject = md_escape(shorten(request.subject, 150)) if request.subject else ""
+    if team and subject:
+        return [f"Pour {team} · objet : {subject}"]
+    if team or subject:
+        return [f"Pour {team}" if team else f"Objet : {subject}"]
+    return []
 
 
 def to_animator(registry: Registry, request: Request) -> str:
@@ -142,8 +175,11 @@ def to_requester(registry: Registry, request: Request) -> str:
             f"☑️ Ta demande n° {request.id} est close par {mention(registry, request.closed_by)}. "
             "Si ce n'est pas réglé pour toi, réponds-lui ou refais une demande."
         )
-    who = assignees_text(registry, request)
-    return f"↪️ Ta demande n° {request.id} est maintenant suivie par {who}."
+    who = receivers_text(registry, request)
+    return (
+        f"↪️ Ta demande n° {request.id} est maintenant envoyée à {who} ; "
+        "je te préviens quand cette personne la prend en charge."
+    )
 
 
 def triage(registry: Registry, request: Request) -> str:
@@ -189,5 +225,6 @@ def refusal(registry: Registry, request: Request, why: Refusal) -> str:
     if why == "not_yours":
         return f"C'est {mention(registry, request.claimed_by)} qui s'occupe de cette demande."
     if why == "not_addressed":
-        return f"Cette demande ne t'est pas adressée : {assignees_text(registry, request)} la suit."
+        who = receivers_text(registry, request)
+        return f"Cette demande ne t'est pas adressée : elle est envoyée à {who}."
     return "Une demande confidentielle ne se réaffecte pas : seule la personne choisie la voit."
