@@ -253,3 +253,11 @@ def test_a_live_team_comes_before_a_stopped_one_it_ties_with() -> None:
     match = matcher.lookup("jumeaux")
     assert match.status == "ambiguous"
     assert [c.entity.id for c in match.candidates] == ["new", "old"]
+
+
+def test_a_two_letter_acronym_counts_only_in_capitals(directory: Directory) -> None:
+    """« MA » is the Armées' incubator; « ma » is a word (« ma startup »)."""
+    found = directory.matcher.lookup("MA")
+    assert found.status == "found" and found.best and found.best.entity.id == "kube"
+    word = directory.matcher.lookup("ma")
+    assert not (word.best and word.best.entity.id == "kube" and word.status == "found")
