@@ -29,6 +29,7 @@ from bot.service.dialogue import Dialogue
 from bot.service.inbound import Inbound
 from bot.service.limits import RateLimit
 from bot.service.metrics import Metrics
+from bot.service.nudges import Nudges
 from bot.service.reloader import RegistryHolder
 from bot.service.settings import Settings
 from bot.service.web import Beside, create_app
@@ -37,6 +38,7 @@ from bot.store.engine import make_engine, migrate
 from bot.store.inbox import SqlInbox
 from bot.store.leases import SqlLeases
 from bot.store.outbox import SqlOutbox
+from bot.store.reminders import SqlReminders
 from bot.store.requests import SqlStore
 
 
@@ -115,6 +117,14 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
         notifiers["matrix"] = matrix_notifier
     worker = None
     if notifiers:
+        nudges = Nudges(
+            SqlReminders(store.engine),
+            lambda: holder.directory.registry,
+            clock,
+            platforms=platforms_of(settings),
+            interval=settings.reminder_interval,
+            observer=metrics.nudge,
+        )
         worker = Worker(
             outbox,
             notifiers,
@@ -122,6 +132,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             lease=timedelta(seconds=settings.outbox_lease),
             max_delay=settings.retry_max_delay,
             observer=metrics.delivery,
+            chores=[nudges],
         )
     wake = worker.wake.set if worker else (lambda: None)
     inbound = Inbound(

@@ -17,6 +17,7 @@ from bot.core.people import Account, Platform
 from bot.core.ports import Delivery, DeliveryError, OutboxItem, Post
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
+from bot.core.stats import Fact
 
 
 @dataclass
@@ -225,6 +226,19 @@ class MemoryRequestStore:
             if r.status != "closed" and (animator_id in r.assignees or r.claimed_by == animator_id)
         ]
         return sorted(mine, key=lambda r: -r.id)[:limit]
+
+    def facts(self, *, since: datetime) -> list[Fact]:
+        return [
+            Fact(
+                r.category_id,
+                r.confidential,
+                r.created_at,
+                taken_at=r.claimed_at or r.closed_at,
+                closed_at=r.closed_at,
+            )
+            for r in self.requests.values()
+            if r.created_at >= since
+        ]
 
     def record_post(self, request_id: int, animator_id: str, post: Post) -> None:
         self.posts[(request_id, animator_id)] = post

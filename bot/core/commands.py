@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.core import markup
 from bot.core.answers.requests import demande, mes_demandes
+from bot.core.answers.stats import stats_reply
 from bot.core.answers.team import commitments_reply, contact_reply, help_reply, help_text
 from bot.core.answers.who import who
 from bot.core.desk import Desk
@@ -125,6 +126,10 @@ def _mes_demandes(directory: Directory, invocation: Invocation, rest: str) -> Re
     return mes_demandes(directory, who=invocation.who, desk=invocation.desk)
 
 
+def _stats(directory: Directory, invocation: Invocation, rest: str) -> Reply:
+    return stats_reply(directory, desk=invocation.desk)
+
+
 # Folded names (`compact(fold(...))`), synonyms included.
 SUBCOMMANDS: dict[str, Subcommand] = {
     "": _help,
@@ -138,10 +143,16 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "demande": _demande,
     "demandes": _demande,
     "mesdemandes": _mes_demandes,
+    "stats": _stats,
+    "stat": _stats,
+    "statistiques": _stats,
+    "chiffres": _stats,
 }
 # Subcommands that read or write the request store (the service runs them off the event loop).
-STORE_SUBCOMMANDS = frozenset({"demande", "demandes", "mesdemandes"})
-NAMES = ("aide", "qui", "demande", "mes-demandes", "contact", "engagements")
+STORE_SUBCOMMANDS = frozenset(
+    {"demande", "demandes", "mesdemandes", "stats", "stat", "statistiques", "chiffres"}
+)
+NAMES = ("aide", "qui", "demande", "mes-demandes", "stats", "contact", "engagements")
 
 
 def _unknown(directory: Directory, invocation: Invocation, name: str, text: str) -> Reply:

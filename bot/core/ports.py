@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.core.people import Account, Platform
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
+from bot.core.stats import Fact
 
 
 class RequestStore(Protocol):
@@ -37,6 +38,41 @@ class RequestStore(Protocol):
 
     def of_animator(self, animator_id: str, *, limit: int = 20) -> list[Request]:
         """Open requests addressed to, or claimed by, this co-animator."""
+
+    def facts(self, *, since: datetime) -> list[Fact]:
+        """What the transparency figures need of each request made since `since`: no person,
+        no text (`stats.Fact`)."""
+
+
+class Reminders(Protocol):
+    """What the reminders and digests have done, kept with the messages they send, so that
+    each (request, step) and each (co-animator, week) happens once, whatever the replicas."""
+
+    def unclaimed(self) -> list[tuple[Request, frozenset[str]]]:
+        """The open requests nobody has claimed, each with the steps already done."""
+
+    def remind(
+        self,
+        before: Request,
+        step: str,
+        *,
+        after: Request | None,
+        messages: Sequence[Message],
+        now: datetime,
+    ) -> bool:
+        """Record `step` for the request (an escalation records the reminder too), write
+        `after` if given and the request is still `before`, and enqueue `messages`, in one
+        transaction. False, and nothing done, when the step was done already or the
+        request changed."""
+
+    def open_requests(self) -> list[Request]:
+        """Every request not closed yet."""
+
+    def digest(
+        self, animator_id: str, week: str, *, messages: Sequence[Message], now: datetime
+    ) -> bool:
+        """Record the digest of `week` for this co-animator and enqueue `messages`, at once;
+        False, and nothing done, when it was sent already."""
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,12 @@ class Metrics:
             ["outcome"],
             registry=self.registry,
         )
+        self.nudges = Counter(
+            "animation_reminders",
+            "Reminders, escalations and weekly digests this replica sent, by step.",
+            ["step"],
+            registry=self.registry,
+        )
         if outbox_counts is not None:
             self.registry.register(_OutboxCollector(outbox_counts))
 
@@ -135,6 +141,9 @@ class Metrics:
 
     def delivery(self, outcome: str) -> None:
         self.deliveries.labels(outcome=outcome).inc()
+
+    def nudge(self, step: str) -> None:
+        self.nudges.labels(step=step).inc()
 
     def reload(self, outcome: str) -> None:
         self.reloads.labels(outcome=outcome).inc()

@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # How long a replica holds an outbox message without renewing it before another may take
     # it over, in seconds: under Mattermost's 30 s memory of a resend, over the REST timeout.
     outbox_lease: float = Field(default=20.0, gt=0, validate_default=True)
+    # How often the worker looks for reminders and digests due, in seconds.
+    reminder_interval: float = Field(default=60.0, gt=0)
     # How often the registry file is checked for changes, in seconds.
     reload_interval: float = Field(default=2.0, gt=0)
     # Slash-command requests larger than this are refused before parsing.

@@ -24,8 +24,10 @@ import contextlib
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bot.core.clock import Clock
 from bot.core.people import Platform
@@ -34,6 +36,15 @@ from bot.core.ports import Delivery, DeliveryError, LeaseLost, Notifier, Outbox,
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=20)  # under Mattermost's 30 s memory of a resend
+
+
+class Chore(Protocol):
+    """Work the loop does every `interval` seconds beside delivering (reminders, digests):
+    what it sends, it writes to the outbox, which the same loop then delivers."""
+
+    interval: float
+
+    def run_once(self) -> int: ...
 
 
 class Worker:
@@ -49,8 +60,11 @@ class Worker:
         max_delay: float = 60.0,
         batch: int = 10,
         observer: Callable[[str], None] | None = None,
+        chores: Sequence[Chore] = (),
     ) -> None:
         self.outbox = outbox
+        self.chores = tuple(chores)
+        self._chores_due = 0.0  # monotonic time of the next round of chores
         self.notifiers = dict(notifiers)
         self.clock = clock
         self.lease = lease
@@ -171,6 +185,9 @@ class Worker:
     async def run(self, *, idle: float = 1.0) -> None:
         """Deliver until `stop()`: at once when woken, else every `idle` seconds."""
         while not self.stopping:
+            if self.chores and time.monotonic() >= self._chores_due:
+                self._chores_due = time.monotonic() + min(c.interval for c in self.chores)
+                await asyncio.to_thread(self.run_chores)
             try:
                 handled = await asyncio.to_thread(self.run_once)
             except Exception:  # a database hiccup must not kill the worker
@@ -181,6 +198,13 @@ class Worker:
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), timeout=idle)
+
+    def run_chores(self) -> None:
+        for chore in self.chores:
+            try:
+                chore.run_once()
+            except Exception:  # the database: the next round tries again
+                log.exception("worker chore failed; will try again")
 
     def stop(self) -> None:
         """Finish the message in hand, release the others' leases, and stop."""

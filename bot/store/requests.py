@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -15,13 +15,14 @@ from bot.core.people import Account, Platform
 from bot.core.ports import Post
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
+from bot.core.stats import Fact
 from bot.store.outbox import new_key
 from bot.store.tables import outbox, posts, requests
 
 MessagesFor = Callable[[Request], Sequence[Message]]
 
 
-def _request(row: Row[Any]) -> Request:
+def request_of(row: Row[Any]) -> Request:
     return Request(
         id=row.id,
         category_id=row.category_id,
@@ -48,7 +49,7 @@ def _assignees(request: Request) -> str:
     return "," + ",".join(request.assignees) + ","
 
 
-def _columns(request: Request) -> dict[str, Any]:
+def columns_of(request: Request) -> dict[str, Any]:
     return {
         "category_id": request.category_id,
         "confidential": request.confidential,
@@ -70,6 +71,20 @@ def _columns(request: Request) -> dict[str, Any]:
         "closed_by": request.closed_by,
         "closed_at": request.closed_at,
     }
+
+
+def unchanged(before: Request) -> ColumnElement[bool]:
+    """The request's row is still as `before` (no one claimed, closed or reassigned it)."""
+    condition = (
+        (requests.c.id == before.id)
+        & (requests.c.status == before.status)
+        & (requests.c.assignees == _assignees(before))
+    )
+    return condition & (
+        requests.c.claimed_by.is_(None)
+        if before.claimed_by is None
+        else requests.c.claimed_by == before.claimed_by
+    )
 
 
 def enqueue(connection: Connection, messages: Sequence[Message], *, now: datetime) -> None:
@@ -103,7 +118,7 @@ class SqlStore:
         """Store a request and its messages in one transaction. Same nonce twice: one request."""
         try:
             with self.engine.begin() as connection:
-                values = _columns(draft) | {"nonce": nonce}
+                values = columns_of(draft) | {"nonce": nonce}
                 inserted = connection.execute(insert(requests).values(values)).inserted_primary_key
                 new_id = inserted[0] if inserted else 0
                 stored = dataclasses.replace(draft, id=int(new_id))
@@ -118,29 +133,21 @@ class SqlStore:
     def by_nonce(self, nonce: str) -> Request | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(requests).where(requests.c.nonce == nonce)).first()
-        return _request(row) if row else None
+        return request_of(row) if row else None
 
     def get(self, request_id: int) -> Request | None:
         with self.engine.connect() as connection:
             row = connection.execute(select(requests).where(requests.c.id == request_id)).first()
-        return _request(row) if row else None
+        return request_of(row) if row else None
 
     def replace(
         self, before: Request, after: Request, *, messages: Sequence[Message], now: datetime
     ) -> bool:
         """Write `after` only if the row is still exactly `before` (no one acted first)."""
-        condition = (
-            (requests.c.id == before.id)
-            & (requests.c.status == before.status)
-            & (requests.c.assignees == _assignees(before))
-        )
-        condition &= (
-            requests.c.claimed_by.is_(None)
-            if before.claimed_by is None
-            else requests.c.claimed_by == before.claimed_by
-        )
         with self.engine.begin() as connection:
-            changed = connection.execute(update(requests).where(condition).values(_columns(after)))
+            changed = connection.execute(
+                update(requests).where(unchanged(before)).values(columns_of(after))
+            )
             if changed.rowcount != 1:
                 return False
             enqueue(connection, messages, now=now)
@@ -163,9 +170,30 @@ class SqlStore:
         query = select(requests).where(mine & (requests.c.status != "closed"))
         return self._list(query.order_by(requests.c.id.desc()).limit(limit))
 
+    def facts(self, *, since: datetime) -> list[Fact]:
+        """Only the columns the figures need: no person, no text, ever leaves this query."""
+        query = select(
+            requests.c.category_id,
+            requests.c.confidential,
+            requests.c.created_at,
+            requests.c.claimed_at,
+            requests.c.closed_at,
+        ).where(requests.c.created_at >= since)
+        with self.engine.connect() as connection:
+            return [
+                Fact(
+                    row.category_id,
+                    row.confidential,
+                    row.created_at,
+                    taken_at=row.claimed_at or row.closed_at,
+                    closed_at=row.closed_at,
+                )
+                for row in connection.execute(query)
+            ]
+
     def _list(self, query: Any) -> list[Request]:
         with self.engine.connect() as connection:
-            return [_request(row) for row in connection.execute(query)]
+            return [request_of(row) for row in connection.execute(query)]
 
     def record_post(self, request_id: int, animator_id: str, post: Post) -> None:
         """Keep the post a co-animator received for a request (a resend replaces it)."""

@@ -148,3 +148,22 @@ leases = Table(
     Column("holder", String(255), nullable=False),
     Column("until", UtcDateTime, nullable=False),
 )
+
+# The reminders done for each request (`core/requests/reminders.py`): one row per (request,
+# step), written with the messages it sends, so a step happens once whatever the replicas.
+reminders = Table(
+    "reminders",
+    metadata,
+    Column("request_id", Integer, ForeignKey("requests.id"), primary_key=True),
+    Column("step", String(16), primary_key=True),
+    Column("done_at", UtcDateTime, nullable=False),
+)
+
+# The weekly digests sent: one row per (co-animator, ISO week), with its message.
+digests = Table(
+    "digests",
+    metadata,
+    Column("animator_id", String(64), primary_key=True),
+    Column("week", String(10), primary_key=True),
+    Column("done_at", UtcDateTime, nullable=False),
+)

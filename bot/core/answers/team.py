@@ -21,6 +21,8 @@ def help_text(directory: Directory) -> str:
             f"`{command('demande')}` seul les montre tous. Le « : » est facultatif : "
             f"`{command('demande convention aides territoires la convention est bloquée')}`",
             f"- `{command('mes-demandes')}` : où en sont tes demandes.",
+            f"- `{command('stats')}` : les demandes reçues par l'équipe et le temps de "
+            "réponse, sans aucun nom.",
             f"- `{command('contact')}` : comment joindre toute l'équipe d'animation.",
             f"- `{command('engagements')}` : les engagements de l'équipe, en bref.",
             f"- `{command('aide')}` : ce message.",

@@ -111,6 +111,12 @@ class Checker:
                     "indique au moins un moyen de joindre cette personne, « mattermost » ou "
                     "« tchap »",
                 )
+            if animator.public_email and animator.email is None:
+                self.add(
+                    ("animators", index, "public_email"),
+                    "« public_email: true » demande aussi « email » : l'adresse à montrer dans "
+                    "l'annuaire public",
+                )
 
     def _teams(self) -> None:
         former = {old: s.id for s in self.catalog.startups.values() for old in s.former_ids}

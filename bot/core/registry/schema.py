@@ -31,6 +31,7 @@ MatrixId = Annotated[
     StringConstraints(pattern=r"^@[a-z0-9._=/+-]+:[a-z0-9.-]+(:[0-9]{1,5})?$", max_length=255),
 ]
 
+MAX_REMINDER_DAYS = 20
 Routing = Literal["team", "topic", "choice"]
 FieldName = Literal["team", "subject", "details", "animator", "contact_method"]
 
@@ -61,6 +62,8 @@ class Animator(_Strict):
     backup: Slug | None = None
     absent_until: date | None = None
     placeholder: bool = False
+    public_email: bool = False  # `email` shown on the public directory page
+    digest: bool = True  # the weekly list of their open requests, by direct message
 
     def handle(self, platform: Platform) -> str | None:
         """Their username (Mattermost) or user id (Matrix) on `platform`, if the registry has it."""
@@ -99,6 +102,8 @@ class Category(_Strict):
     confidential: bool = False
     fields: list[FieldName] = Field(min_length=1)
     keywords: list[Alias] = []
+    # Working days a request may stay unclaimed before a reminder (twice that: its backups).
+    reminder_days: int = Field(default=2, ge=1, le=MAX_REMINDER_DAYS)
 
     @property
     def word(self) -> str:

@@ -24,7 +24,7 @@ from bot.core.registry.consistency import check_consistency
 from bot.core.registry.keys import located
 from bot.core.registry.parts import Parts
 from bot.core.registry.problems import errors
-from bot.core.registry.schema import RegistryFile
+from bot.core.registry.schema import MAX_REMINDER_DAYS, RegistryFile
 from bot.core.registry.yamlsafe import Document, Problem, read_yaml
 from bot.core.text import closest, did_you_mean
 
@@ -150,6 +150,10 @@ def _message(kind: str, *, name: str, value: Any, ctx: dict[str, Any]) -> str:
         return f"valeur « {value} » non prévue pour « {name} » ; valeurs possibles : {expected}"
     if kind.startswith("date"):
         return f"« {name} » doit être une date au format AAAA-MM-JJ (par exemple 2026-12-15)"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"« {name} » doit être un nombre entier (par exemple 2)"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return f"« {name} » doit être compris entre 1 et {MAX_REMINDER_DAYS}"
     if kind.startswith("bool"):
         return f"« {name} » doit valoir true ou false"
     return f"valeur invalide pour « {name} »"
