@@ -34,7 +34,9 @@ class SqlReminders:
     def _insert(self, connection: Connection, table: Table, values: dict[str, Any]) -> bool:
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         statement = dialect.insert(table).values(values).on_conflict_do_nothing()
-        return connection.execute(statement).rowcount == 1
+        # RETURNING says whether a row went in (psycopg's rowcount does not, here).
+        key = next(iter(table.primary_key.columns))
+        return connection.execute(statement.returning(key)).first() is not None
 
     def unclaimed(self) -> list[tuple[Request, frozenset[str]]]:
         waiting = (requests.c.status == "open") & requests.c.claimed_by.is_(None)
