@@ -34,6 +34,7 @@ from bot.service.reloader import RegistryHolder
 from bot.service.settings import Settings
 from bot.service.web import Beside, create_app
 from bot.service.worker import Worker
+from bot.site.routes import router as annuaire_router
 from bot.store.engine import make_engine, migrate
 from bot.store.inbox import SqlInbox
 from bot.store.leases import SqlLeases
@@ -183,7 +184,12 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
                 commands=commands,
                 interactions=interactions,
                 max_body_bytes=settings.max_body_bytes,
-            )
+            ),
+            annuaire_router(
+                registry=lambda: holder.directory.registry,
+                clock=clock,
+                facts=lambda moment: store.facts(since=moment),
+            ),
         ],
         worker=worker,
         beside=beside,
