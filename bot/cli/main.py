@@ -14,6 +14,7 @@ from pydantic import SecretStr, ValidationError
 
 from bot.cli.support import load_directory
 from bot.cli.tools import (
+    annuaire_command,
     coverage_command,
     doctor_command,
     github_annotations,
@@ -99,6 +100,15 @@ def _parser() -> argparse.ArgumentParser:
         "--output", type=Path, help="fichier du brouillon (sinon : sortie standard)"
     )
     trello.set_defaults(run=import_trello_command)
+
+    site = sub.add_parser("annuaire", help="écrit l'annuaire public en fichiers statiques")
+    site.add_argument("--out", type=Path, required=True, metavar="DOSSIER")
+    site.add_argument(
+        "--chiffres",
+        action="store_true",
+        help="ajoute les chiffres des demandes, lus dans ANIMATION_DATABASE_URL",
+    )
+    site.set_defaults(run=annuaire_command)
 
     ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
     ask.add_argument("--user", default="moi", help="nom de la personne qui demande")

@@ -132,3 +132,29 @@ def import_trello_command(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("Le brouillon passe `animation-bot validate`.", file=sys.stderr)
     return 0
+
+
+def annuaire_command(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.stats import figures, since
+    from bot.site.build import build
+    from bot.site.routes import PAGE_MONTHS
+
+    directory = load_directory(settings)
+    if directory is None:
+        return 1
+    registry, clock = directory.registry, SystemClock()
+    shown = None
+    if args.chiffres:
+        from bot.app import open_store
+
+        now = clock.now()
+        store, _ = open_store(settings)
+        facts = store.facts(since=since(now, PAGE_MONTHS))
+        shown = figures(facts, registry.data.categories, now=now, months=PAGE_MONTHS)
+    try:
+        page = build(registry, today=clock.today(), out=args.out, figures=shown)
+    except OSError as error:
+        print(f"Annuaire non écrit dans {args.out} : {error.strerror}", file=sys.stderr)
+        return 1
+    print(f"Annuaire écrit : {page}")
+    return 0

@@ -36,13 +36,15 @@ _ENVIRONMENT = Environment(
     trim_blocks=False,
     keep_trailing_newline=True,
 )
-_ENVIRONMENT.globals |= {"french_date": day_text, "month_name": month_name}
 
 
 def day_text(day: date) -> str:
     """« 1er décembre 2026 », « 15 décembre 2026 »."""
     text = french_date(day)
     return f"1er{text[1:]}" if day.day == 1 else text
+
+
+_ENVIRONMENT.globals |= {"french_date": day_text, "month_name": month_name}
 
 
 def _plural(count: int, one: str, many: str) -> str:
