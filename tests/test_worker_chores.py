@@ -5,6 +5,7 @@ again only once the chore's interval has passed."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime
 
 from bot.core.requests.messages import Message, Recipient
@@ -30,10 +31,10 @@ class Chore:
         return 1
 
 
-def run(worker: Worker, until: object) -> None:
+def run(worker: Worker, until: Callable[[], bool]) -> None:
     async def go() -> None:
         task = asyncio.create_task(worker.run(idle=0.01))
-        await asyncio.to_thread(wait_for, until, timeout=10, what="the worker")
+        await asyncio.to_thread(lambda: wait_for(until, timeout=10, what="the worker"))
         worker.stop()
         await asyncio.wait_for(task, timeout=10)
 
