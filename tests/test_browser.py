@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import threading
@@ -45,6 +46,8 @@ def _missing() -> str | None:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict[str, Any]]]:
     missing = _missing()
+    if missing and os.environ.get("ANIMATION_BROWSER_TESTS") == "required":
+        pytest.fail(f"the browser tests must run here (.ci/run): {missing}")
     if missing:
         pytest.skip(missing)
     workdir = tmp_path_factory.mktemp("browser")
