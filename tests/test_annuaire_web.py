@@ -97,6 +97,13 @@ def test_compressed_when_asked(clock: FakeClock) -> None:
     assert packed.headers["content-encoding"] == "gzip"
     assert packed.text == plain.text  # httpx unpacks it
     assert int(packed.headers["content-length"]) < len(plain.content) / 8
+    css = "/annuaire/static/dsfr/core/core.min.css"
+    sheet = get(app(clock, none), css, **{"Accept-Encoding": "gzip"})
+    assert sheet.headers["content-encoding"] == "gzip"
+    assert sheet.headers["content-type"].startswith("text/css")
+    assert sheet.content == get(app(clock, none), css).content
+    font = get(app(clock, none), "/annuaire/static/dsfr/fonts/Marianne-Bold.woff2")
+    assert "content-encoding" not in font.headers  # already compressed
 
 
 def test_the_figures_come_from_the_store(clock: FakeClock) -> None:

@@ -81,7 +81,10 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, dict
         server.shutdown()
         bot.stop()
     assert done.returncode == 0, done.stderr[-3000:]
-    yield {report["name"]: report for report in json.loads(done.stdout)}
+    found = {report["name"]: report for report in json.loads(done.stdout)}
+    weights = {name: r["widths"]["desktop"]["weight"] for name, r in found.items()}
+    (ARTIFACTS / "poids.json").write_text(json.dumps(weights, indent=2), encoding="utf-8")
+    yield found
 
 
 @pytest.mark.parametrize("target", ["service", "statique"])
@@ -96,6 +99,13 @@ def test_the_search_filters_as_you_type(
     assert seen["cleared"] == seen["all"]
     assert seen["fonts"], "Marianne, shipped with the page, is in use"
     assert (ARTIFACTS / f"{target}-{width}.png").stat().st_size > 10_000
+
+
+def test_the_page_stays_light(reports: dict[str, dict[str, Any]]) -> None:
+    """The service sends the page and its text files compressed."""
+    weight = reports["service"]["widths"]["desktop"]["weight"]
+    assert weight["transferred"] < 400_000
+    assert any(f["name"].endswith(".woff2") for f in weight["files"])
 
 
 @pytest.mark.parametrize("target", ["service", "statique"])

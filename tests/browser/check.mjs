@@ -61,6 +61,14 @@ async function check(browser, target) {
       await document.fonts.ready;
       return document.fonts.check("16px Marianne");
     });
+    seen.weight = await page.evaluate(() => {
+      const entries = [...performance.getEntriesByType("navigation"),
+        ...performance.getEntriesByType("resource")];
+      const files = entries.map((e) => ({ name: e.name.split("/").pop() || "page",
+        transferred: e.transferSize, decoded: e.decodedBodySize }));
+      const sum = (key) => files.reduce((total, f) => total + f[key], 0);
+      return { files, transferred: sum("transferred"), decoded: sum("decoded") };
+    });
     await page.screenshot({ path: `${config.artifacts}/${target.name}-${width}.png` });
     seen.axe = await axe(page);
     await page.fill("#q", config.query);
