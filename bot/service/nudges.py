@@ -62,7 +62,7 @@ class Nudges:
             if self.book.remind(request, step, after=todo.after, messages=todo.messages, now=now):
                 done += 1
                 self.observer(step)
-                log.info("reminder sent", extra={"step": step, "request_id": request.id})
+                log.info("reminder sent", extra={"event": step})
         return done
 
     def digests(self) -> int:
