@@ -10,7 +10,7 @@ from bot.mattermost.client import MattermostClient
 
 TRIGGER = "animation"
 DESCRIPTION = "Qui suit mon équipe ? Faire une demande à l'équipe d'animation de beta.gouv.fr."
-HINT = "[aide | qui <équipe> | demande | mes-demandes | contact | engagements]"
+HINT = "[aide | qui <équipe> | demande | mes-demandes | stats | contact | engagements]"
 
 
 class InstallError(Exception):
