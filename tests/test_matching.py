@@ -46,7 +46,6 @@ FOUND = [
     ("e-inspe", "e-inspé"),
     ("donnees et territoires", "données-et-territoires"),
     # exact name beats a former id of another team
-    ("Mes Aides", "mes-aides"),
     ("Notifications", "notifications-v2"),
     ("Enviro'Gend", "enviro-gend"),
     ("envirogend", "envirogend"),
@@ -75,6 +74,11 @@ AMBIGUOUS = [
     ("mes aid", {"mes-aides", "mes-aides-france-travail"}),
     ("la bonne", {"la-bonne-boite", "la-bonne-alternance"}),
     ("cour de cassation", set()),
+    # a stopped team named exactly, live ones beginning the same way (docs/ux.md)
+    ("Mes Aides", {"mes-aides", "mes-aides-france-travail"}),
+    # only words that say what an incubator is
+    ("la fabrique numérique", {"FabNum-MI", "sgmas", "mtes", "fabrique-dgfip"}),
+    ("l'atelier numérique", {"culture"}),
 ]
 
 UNKNOWN = [
