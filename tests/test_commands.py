@@ -65,7 +65,7 @@ TRANSCRIPT = [
     ("qui tps", ["**Démarche Numérique** (anciennement « tps »)", "@camille.exemple"]),
     (
         "qui anct",
-        ["L'incubateur **L'Incubateur des Territoires (ANCT)** est suivi par @dominique.exemple"],
+        ["**L'Incubateur des Territoires (ANCT)** est suivi par @dominique.exemple"],
     ),
     ("qui achats", ["Le sujet **Marchés publics de la DINUM** est suivi par @alex.exemple"]),
     ("qui friches", ["Plusieurs noms correspondent à « `friches` »", "1. ", "2. ", "Précise"]),

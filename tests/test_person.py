@@ -30,7 +30,7 @@ def test_who_stands_in_and_whose_backup_one_is(catalog: Catalog) -> None:
     assert "Absence jusqu'au 24 décembre 2026 inclus ; en attendant, @dominique.exemple" in text
     backing = ask(directory_of(BASE, catalog), "qui dominique").text
     assert "- incubateurs : L'Incubateur des Territoires (ANCT)" in backing
-    assert "Prend le relais de @camille.exemple pendant leurs absences." in backing
+    assert "Remplace @camille.exemple pendant son absence." in backing
 
 
 def test_any_name_of_the_person(catalog: Catalog) -> None:

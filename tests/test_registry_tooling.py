@@ -27,9 +27,12 @@ def test_github_annotations_name_file_and_line(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         f"::error file={bad},line=12,title=Registre::"
-        "clé inconnue « nmae » (tu voulais dire « name » ?)"
+        "animators › camille : clé inconnue « nmae » (tu voulais dire « name » ?)"
     )
-    assert lines[1].startswith(f"::error file={bad},line=31,title=Registre::« no » est lu comme")
+    assert lines[1].startswith(
+        f"::error file={bad},line=31,title=Registre::"
+        "categories › convention › label : « no » est lu"
+    )
 
 
 def test_annotation_escapes_newlines_and_percent() -> None:

@@ -9,17 +9,24 @@ start, in one command.
 from __future__ import annotations
 
 from bot.core import markup
+from bot.core.matching.distress import crisis
 from bot.core.matching.match import Match
 from bot.core.registry.model import Registry
 from bot.core.reply import Reply
-from bot.core.text import md_escape
+from bot.core.text import clean, fold, md_escape
+
+CRISIS = (
+    "Si tu penses au suicide ou si tu es en danger, appelle tout de suite le **3114** "
+    "(numéro national de prévention du suicide, gratuit, jour et nuit), ou le **15**."
+)
 
 
-def care(registry: Registry, match: Match) -> Reply:
-    """The reply; private, whatever was asked. If the words were also, exactly, a team's
-    name, one line says how to find it."""
+def care(registry: Registry, match: Match, *, query: str = "") -> Reply:
+    """The reply; private, whatever was asked. Words of danger get the national line first.
+    If the words were also, exactly, a team's name, one line says how to find it."""
     confidential = [c for c in registry.categories.values() if c.confidential]
-    lines = [
+    lines = [CRISIS] if crisis(fold(clean(query))) else []
+    lines += [
         "Merci de me l'écrire. Ce que tu vis compte, et tu n'as pas à le garder pour toi.",
         "Tu peux en parler en toute confidentialité avec la personne de l'équipe d'animation "
         "que tu choisis : elle seule sera prévenue, rien n'est publié dans un canal.",

@@ -63,6 +63,7 @@ def _standing_in(registry: Registry, animator_id: str, *, today: date) -> list[s
         lines.append(f"En son absence : {markup.mention(animator.backup)}.")
     backing = [a.id for a in registry.animators.values() if a.backup == animator_id]
     if backing:
-        others = ", ".join(markup.mention(a) for a in backing)
-        lines.append(f"Prend le relais de {others} pendant leurs absences.")
+        others = " et ".join(markup.mention(a) for a in backing)
+        whose = "leurs absences" if len(backing) > 1 else "son absence"
+        lines.append(f"Remplace {others} pendant {whose}.")
     return lines

@@ -21,7 +21,9 @@ from bot.core.registry.model import Assignment, Registry
 from bot.core.registry.schema import Animator, Topic
 from bot.core.reply import Reply
 from bot.core.requests.categories import read_type
-from bot.core.text import french_date, md_escape, quote_user_text
+from bot.core.text import fold, french_date, md_escape, quote_user_text
+
+EXAMPLE_NAME = 40  # longest name given as the example of a choice
 
 
 def contact_line(registry: Registry) -> str:
@@ -40,7 +42,7 @@ def who(directory: Directory, query: str, *, today: date) -> Reply:
     match = reading.match
     data = match_data(match)
     if reading.distress:
-        return replace(care(registry, match), data=data | {"distress": True})
+        return replace(care(registry, match, query=query), data=data | {"distress": True})
     if reading.person is not None:
         return follows(registry, reading.person, today=today)
     if match.status == "empty":
@@ -119,14 +121,18 @@ def _startup(registry: Registry, startup: Startup, candidate: Candidate, *, toda
 def _incubator(registry: Registry, incubator: Incubator, *, today: date) -> str:
     assignment = registry.for_incubator(incubator)
     name = f"**{md_escape(incubator.name)}**"
+    # « L'incubateur **L'Incubateur de la Justice** »: the word once, when the name says it.
+    words = fold(incubator.name).split()
+    says_it = words[:1] == ["incubateur"] or words[:2] == ["l", "incubateur"]
+    called = name if says_it else f"l'incubateur {name}"
     if not assignment.animators:
         lines = [
-            f"Personne n'est encore désigné pour l'incubateur {name}.",
+            f"Personne n'est encore désigné pour {called}.",
             f"Écris à l'équipe d'animation : {contact_line(registry)}.",
         ]
     else:
         lines = [
-            f"L'incubateur {name} est suivi par {people(assignment.animators)}.",
+            f"{called[0].upper()}{called[1:]} est suivi par {people(assignment.animators)}.",
             "Cette personne suit aussi les équipes de l'incubateur "
             "qui n'ont pas de référent direct.",
         ]
@@ -191,9 +197,19 @@ def _choices(directory: Directory, query: str, candidates: Sequence[Candidate]) 
     registry = directory.registry
     lines = [f"Plusieurs noms correspondent à {quote_user_text(query)} :"]
     lines += [f"{rank}. {_label(registry, c)}" for rank, c in enumerate(candidates, start=1)]
-    example = candidates[0].entity.id if candidates else "aides-territoires"
-    lines.append(f"Précise, par exemple : `{markup.command(f'qui {example}')}`")
-    return "\n".join(lines + _request_hint(directory, query))
+    lines.append(f"Précise, par exemple : `{markup.command(f'qui {_example(candidates)}')}`")
+    lines.append(f"Rien de tout ça ? Écris à l'équipe d'animation : {contact_line(registry)}.")
+    return "\n".join(lines)
+
+
+def _example(candidates: Sequence[Candidate]) -> str:
+    """What to type to get the first one: its name, when short enough to read (it is an
+    exact key), else its id."""
+    if not candidates:
+        return "aides territoires"
+    entity = candidates[0].entity
+    plain = entity.name.replace("`", "")
+    return plain if len(plain) <= EXAMPLE_NAME and plain == entity.name else entity.id
 
 
 def _not_found(directory: Directory, query: str, close: Sequence[Candidate]) -> str:

@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from rapidfuzz.distance import OSA
+
 from bot.core.matching.phrases import peel
 from bot.core.registry.schema import Animator
 from bot.core.text import fold
+
+SLIPPED_NAME = 5  # a first name this long may be typed with one slip
 
 # What people put before a person's name to ask what they follow.
 _ASKING = (
@@ -28,8 +32,11 @@ _ASKING = (
     "ce que suit",
     "le perimetre de",
     "perimetre de",
+    "qui remplace",
+    "remplace",
     "qui suit",
 )
+_ASKED_AFTER = (" suit quoi", " suit", " suit quelles equipes")
 
 
 class AnimatorIndex:
@@ -43,12 +50,22 @@ class AnimatorIndex:
         self._names = {key: ids for key, ids in names.items() if key}
 
     def find(self, folded: str) -> str | None:
-        """The registry id of the one co-animator the folded query names, if it does."""
-        for text in (folded, _without_asking(folded), peel(_without_asking(folded))):
+        """The registry id of the one co-animator the folded query names, if it does; a
+        first name of 5 letters or more may hold one slip (« camile »)."""
+        asked = _without_asking(folded)
+        for text in (folded, asked, peel(asked)):
             ids = self._names.get(text, set())
             if len(ids) == 1:
                 return next(iter(ids))
-        return None
+        if " " in asked or len(asked) < SLIPPED_NAME:
+            return None
+        near = {
+            animator
+            for key, ids in self._names.items()
+            if " " not in key and OSA.distance(asked, key, score_cutoff=1) <= 1
+            for animator in ids
+        }
+        return next(iter(near)) if len(near) == 1 else None
 
 
 def _keys(animator: Animator) -> set[str]:
@@ -67,4 +84,7 @@ def _without_asking(folded: str) -> str:
     for phrase in _ASKING:
         if folded.startswith(phrase + " "):
             return folded[len(phrase) + 1 :]
+    for phrase in _ASKED_AFTER:
+        if folded.endswith(phrase):
+            return folded[: -len(phrase)]
     return folded

@@ -44,6 +44,12 @@ STEMS = (
     "intimid",
     "detresse",
     "tristesse",
+    "isole",
+    "isolee",
+    "isolement",
+    "demission",
+    "demissionner",
+    "mourir",
 )
 # Phrases (folded words in a row) that say it only together.
 PHRASES = (
@@ -89,8 +95,33 @@ PHRASES = (
     "triste",
     "pas respecte",
     "pas respectee",
+    "suis pas bien",
+    "vais pas bien",
+    "pas bien du tout",
+    "parle mal",
+    "quitter mon equipe",
+    "quitter l equipe",
+    "besoin de parler",
+    "parler a quelqu un",
+    "en confidentialite",
+    "en toute confidentialite",
+    "en confidence",
+    "idees noires",
+    "en finir",
+    "me tuer",
+    "envie de vivre",
+    "signaler un manquement",
+    "un manquement",
+    "respecte pas les engagements",
+    "respecte pas ses engagements",
+    "signaler un probleme avec",
 )
-ALONE = frozenset({"mal", "peur", "conflit", "conflits", "tensions", "violence", "violences"})
+ALONE = frozenset(
+    {"mal", "peur", "conflit", "conflits", "tensions", "violence", "violences", "pas bien"}
+)
+# Words of someone who may be in danger: the answer gives the national line first.
+CRISIS_STEMS = ("suicid", "mourir")
+CRISIS_PHRASES = ("idees noires", "en finir", "me tuer", "envie de vivre", "plus vivre")
 
 
 def distress(folded: str) -> bool:
@@ -104,3 +135,12 @@ def distress(folded: str) -> bool:
         return True
     padded = f" {' '.join(words)} "
     return any(f" {phrase} " in padded for phrase in PHRASES)
+
+
+def crisis(folded: str) -> bool:
+    """Whether the words say someone may be in danger of their life."""
+    words = folded.split()
+    padded = f" {' '.join(words)} "
+    return any(w.startswith(CRISIS_STEMS) for w in words) or any(
+        f" {phrase} " in padded for phrase in CRISIS_PHRASES
+    )

@@ -18,10 +18,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from bot.core.matching.fuzzy import Scored, fuzzy
-from bot.core.matching.keys import STOPWORDS, Key, KeyTable
+from bot.core.matching.keys import GENERIC, STOPWORDS, Key, KeyTable
 from bot.core.matching.match import Candidate, KeyKind, Match, decide, decide_exact
 from bot.core.matching.names import Entity, Names, content_of, initials, upper_words
-from bot.core.matching.phrases import peel
+from bot.core.matching.phrases import only_grammar, peel
 from bot.core.text import clean, compact, fold
 
 MAX_QUERY = 200
@@ -32,7 +32,12 @@ _RANK = {"found": 4, "likely": 3, "ambiguous": 2, "unknown": 1, "empty": 0}
 _OWN, _INITIALS, _MENTION = 100.0, 97.0, 95.0
 SHORT_ACRONYM = 2  # acronyms this short count only in capitals: « ma », « mi » are words
 # What is never a name in a query: a ping of the whole channel, a link's address.
-_NOISE = re.compile(r"<!\w+>|(?<![\w@])@(?:here|channel|all|everyone)\b|\]\([^)]*\)|https?://\S+")
+_NOISE = re.compile(
+    r"<!\w+>|(?<![\w@])@(?:here|channel|all|everyone)\b|\]\([^)]*\)|https?://\S+"
+    r"|:[a-z0-9_+\-]+:"  # an emoji's short name, « :smile: »
+)
+# The whole network, not one of its teams: `qui beta.gouv.fr` asks for the team's contact.
+NETWORK = frozenset({"beta", "beta gouv", "beta gouv fr", "betagouv", "beta gov"})
 
 # Penalties that rank exact hits: how much the query and the key had to be
 # reduced to meet (full, without filler words, without spaces), and which
@@ -59,6 +64,11 @@ class Matcher:
         for item in names:
             self._add(item)
         self.table = KeyTable(self.keys, self.entities, lexicon=frozenset(self.lexicon))
+        self.incubator_names = [
+            index
+            for index, key in enumerate(self.keys)
+            if key.kind in ("name", "alias") and self.entities[key.entity].kind == "incubator"
+        ]
 
     def _add(self, item: Names) -> None:
         index = len(self.entities)
@@ -105,6 +115,8 @@ class Matcher:
         text = clean(_NOISE.sub(" ", query[:MAX_QUERY]))
         folded = fold(text)
         peeled = peel(folded, names=self.table.words.weight)
+        if peeled in NETWORK or (only_grammar(peeled) and not self._named(text, folded)):
+            return Match("empty")  # « qui suit mon équipe » names no team
         peeled_off = set(folded.split()) - set(peeled.split())
         if not peeled or peeled_off <= STOPWORDS:
             return self._lookup(text, folded)  # nothing, or only small words, to take off
@@ -125,8 +137,52 @@ class Matcher:
             return Match("empty")
         named = self._named(text, folded, content)
         if named is not None:
-            return named
+            return self._with_live_namesakes(named, folded)
+        kinds = self._kinds_of_incubator(folded)
+        if kinds is not None:
+            return kinds
         return decide(self._best_per_entity(fuzzy(self.table, folded, content), fuzzy=True))
+
+    def _with_live_namesakes(self, named: Match, folded: str) -> Match:
+        """A stopped team named exactly, when live ones' names begin the same way (« mes
+        aides »: Mes Aides Réno, Mes aides France Travail): a choice, live ones first."""
+        best = named.best
+        if named.status != "found" or best is None or not best.entity.stopped:
+            return named
+        words = [w for w in folded.split() if w not in STOPWORDS]
+        keys = set.intersection(*(self.table.words.keys_meeting([w]) for w in words or [""]))
+        live = {
+            self.keys[k].entity
+            for k in keys
+            if self.keys[k].kind == "name"
+            and self.keys[k].folded.startswith(folded + " ")
+            and not self.entities[self.keys[k].entity].stopped
+        }
+        if not live:
+            return named
+        others = [Candidate(self.entities[e], best.score, self.entities[e].name) for e in live]
+        demoted = Candidate(best.entity, best.score - 1, best.matched, best.kind)
+        ranked = [*sorted(others, key=lambda c: c.entity.name), demoted]
+        return Match("ambiguous", tuple(ranked[:8]), exact=True)
+
+    def _kinds_of_incubator(self, folded: str) -> Match | None:
+        """Only words that say what kind of place an incubator is (« la fabrique numérique »,
+        « l'atelier numérique »): the incubators so called, to choose from."""
+        words = [w for w in folded.split() if w not in STOPWORDS]
+        if not words or not all(w in GENERIC for w in words):
+            return None
+        found = {
+            self.keys[k].entity: self.keys[k]
+            for k in self.incubator_names
+            if set(words) <= set(self.keys[k].folded.split())
+        }
+        if len(found) < 2:
+            return None
+        ranked = sorted(found, key=lambda e: self.entities[e].name)
+        return Match(
+            "ambiguous",
+            tuple(Candidate(self.entities[e], 80.0, found[e].text) for e in ranked[:8]),
+        )
 
     def _named(self, text: str, folded: str, content: str | None = None) -> Match | None:
         """What the exact tiers find: a name, an id, an alias, a former name, an acronym."""

@@ -19,7 +19,13 @@ from rapidfuzz.distance import OSA
 
 # Folded phrases (see `text.fold`): lowercase ASCII words.
 _OPENERS = """
-bonjour | bonsoir | salut | coucou | hello | hey | re | yo | hi
+bonjour | bonsoir | salut | coucou | hello | hey | re | yo | hi | slt | bjr | bsr | cc
+ki | c ki | c ki qui | ref | refs | le ref | la ref | les refs | ref de
+who is | who s | who is in charge of | who s in charge of | who follows | in charge of
+j ai une question sur | j ai une question pour | question sur | une question sur
+qui pourrait m aider pour | qui peut m aider pour | qui pourrait m aider
+pourrait m aider pour | peut m aider pour | pourrait m aider | peut m aider
+on est rattache a quel incubateur | a quel incubateur
 excuse moi | excusez moi | desole de deranger | une question | petite question | question
 dis moi | dites moi | tu peux me dire | peux tu me dire | pourrais tu me dire
 pouvez vous me dire | pourriez vous me dire | merci de me dire | tu sais | tu saurais
@@ -59,6 +65,10 @@ merci d avance | d avance | merci bien | mille mercis | bonne journee | a plus
 chez vous | chez toi | dans l equipe | de l equipe | en ce moment | actuellement
 qui est notre referent | qui est notre referente | qui est ma referente
 qui est mon referent | qui nous suit | qui suit | qui | c est qui | svp merci
+c qui notre referent | c qui notre referente | c est qui notre referent | c qui
+qui contacter | qui je contacte | a qui je m adresse | a qui m adresser | a qui parler
+et on a besoin d aide | on a besoin d aide | besoin d aide | qui est notre coach
+qui je contacte pour un devis | please
 il | te | vous | s
 """
 
@@ -140,3 +150,20 @@ def _grammar_word(typed: str, names: Container[str]) -> str:
         if OSA.distance(typed, word, score_cutoff=1) <= 1:
             return word
     return typed
+
+
+# What people say of their own team without naming it (« qui suit mon équipe »).
+_ABOUT_ONESELF = frozenset(
+    """
+    mon ma mes notre nos me nous on equipe equipes startup team produit projet service
+    referent referente referents coach incubateur qui suit est le la les de d l personne
+    animation contact
+    """.split()
+)
+
+
+def only_grammar(peeled: str) -> bool:
+    """Whether what is left after peeling still names nothing (« mon équipe », « mon
+    référent »)."""
+    words = peeled.split()
+    return bool(words) and all(word in _ABOUT_ONESELF for word in words)

@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core import markup
 from bot.core.matching.directory import Directory
+from bot.core.matching.distress import distress
 from bot.core.matching.names import Entity
 from bot.core.people import Account
 from bot.core.registry.schema import Category
@@ -115,6 +117,8 @@ def read_submission(
         team = _team(directory, text["team"], errors)
     chosen = _option(directory, "animator", text.get("animator", ""), errors)
     method = _option(directory, "contact_method", text.get("contact_method", ""), errors)
+    if not category.confidential:
+        _personal(directory, category, text, str(values.get("details") or ""), errors)
     if errors:
         return errors
     details = str(values.get("details") or "")
@@ -127,6 +131,31 @@ def read_submission(
         details=shorten(details.replace("\x00", ""), 3000) if "details" in category.fields else "",
         chosen=chosen,
         contact_method=method or "",
+    )
+
+
+def _personal(
+    directory: Directory,
+    category: Category,
+    text: Mapping[str, str],
+    details: str,
+    errors: dict[str, str],
+) -> None:
+    """Words of someone who is not well, in a request that is not confidential: it is held,
+    never sent, and the confidential way is offered (its copy would reach the team's
+    referent, could be reassigned, and would say more than a confidential request ever
+    does)."""
+    said = " ".join((text.get("subject", ""), details))
+    if not distress(fold(clean(said))):
+        return
+    ways = [c for c in directory.registry.categories.values() if c.confidential]
+    commands = " ou ".join(f"`{markup.command(f'demande {c.word}')}`" for c in ways)
+    field = "subject" if "subject" in category.fields else "details"
+    errors[field] = shorten(
+        "Rien n'est envoyé : ta demande parle de quelque chose de personnel. Pour en "
+        f"parler en toute confidentialité, avec la personne de ton choix : 🔒 {commands}. "
+        "Si c'est bien une demande de ce type, écris-la sans détail personnel.",
+        300,
     )
 
 
