@@ -11,19 +11,26 @@ WORKDIR /app
 RUN groupadd --system --gid 10001 bot \
     && useradd --system --uid 10001 --gid bot --home-dir /app --no-create-home bot
 
+# Every dependency from the lock, each checked against its hash (README, « Dependencies »);
+# then the bot itself, with nothing more fetched.
+COPY requirements/main.txt ./requirements/main.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/main.txt
 COPY pyproject.toml README.md LICENSE ./
 COPY bot ./bot
-RUN pip install --no-cache-dir . && mkdir -p /app/state && chown bot:bot /app/state
+RUN pip install --no-cache-dir --no-deps --no-build-isolation . \
+    && mkdir -p /app/state && chown bot:bot /app/state
 
 # The registry and the beta.gouv.fr snapshot ship with the image; mount a newer
 # data/ over them to update the registry without rebuilding (it reloads by itself).
 COPY data ./data
 
 USER 10001:10001
-# Keep /app/state on a volume: the SQLite database, and on Tchap the bot's session and
-# encryption keys (losing them means a new device, unable to read earlier messages).
+# /app/state holds the SQLite database and, on Tchap, the bot's session and encryption
+# keys (losing them means a new device, unable to read earlier messages): a volume, so
+# that a new container finds them, and `animation-bot backup` copies them (README, « Backups »).
 ENV ANIMATION_DATABASE_URL=sqlite:////app/state/animation.db \
     ANIMATION_MATRIX_STORE=/app/state/matrix
+VOLUME ["/app/state"]
 EXPOSE 8000
 
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,9 @@ def test_python_dash_m_bot_is_the_same_program(tmp_path: Path) -> None:
     result = run_cli(["--help"], workdir=tmp_path, env={})
     assert result.returncode == 0
     assert "serve" in result.stdout and "validate" in result.stdout and "ask" in result.stdout
+
+
+def test_version_is_the_installed_one(tmp_path: Path) -> None:
+    result = run_cli(["--version"], workdir=tmp_path, env={})
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"animation-bot {metadata.version('animation-bot')}"

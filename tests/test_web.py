@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 
 import httpx
 import pytest
 
+import bot
 from bot.app import build
 from bot.core.registry.model import load_registry
 from bot.mattermost.slash import ASGIApp
@@ -143,6 +145,7 @@ def test_healthz(client: AppClient) -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
+    assert body["version"] == metadata.version("animation-bot") == bot.__version__
     assert body["registry"]["version"] == build_registry_version()
     assert body["registry"]["last_error"] is None
     assert body["registry"]["loaded_at"].startswith("2026-11-29T10:00:00")
@@ -158,3 +161,4 @@ def test_healthz_is_503_before_any_registry(clock: FakeClock, tmp_path: Path) ->
     holder = RegistryHolder(registry_path=tmp_path / "none.yaml", catalog_dir=CATALOG, clock=clock)
     body, status = health(holder)
     assert status == 503 and body["status"] == "unavailable"
+    assert body["version"] == bot.__version__

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
+from bot import __version__
 from bot.cli.support import load_directory
 from bot.cli.tools import (
     annuaire_command,
@@ -31,6 +32,8 @@ from bot.mattermost.render import MattermostRenderer
 from bot.mattermost.wire import command_response
 from bot.service.logs import configure as configure_logging
 from bot.service.settings import Settings, explain, load_settings
+
+VERSION_HELP = "affiche la version et s'arrête"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="animation-bot",
         description="Le bot Mattermost de l'équipe d'animation de beta.gouv.fr.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"animation-bot {__version__}", help=VERSION_HELP
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 

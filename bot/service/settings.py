@@ -26,7 +26,12 @@ SECRET_TOO_SHORT = f"ANIMATION_SECRET est trop court : {SECRET_ADVICE}"
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix=PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix=PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # `ANIMATION_X=` (as `.env.example` leaves them) means not set, not an empty value.
+        env_ignore_empty=True,
     )
 
     command_tokens: Annotated[tuple[SecretStr, ...], NoDecode] = ()

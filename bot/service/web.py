@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.exceptions import HTTPException
 
+from bot import __version__
 from bot.service.metrics import Metrics
 from bot.service.reloader import RegistryHolder
 from bot.service.watch import RegistryWatch
@@ -73,7 +74,9 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
 
-    app = FastAPI(title="animation-bot", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="animation-bot", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     for router in routers:
         app.include_router(router)
 
@@ -127,10 +130,10 @@ def health(holder: RegistryHolder) -> tuple[dict[str, Any], int]:
         else {"at": error.at.isoformat(), "messages": list(error.messages)},
     }
     if loaded is None:
-        return {"status": "unavailable", "registry": registry}, 503
+        return {"status": "unavailable", "version": __version__, "registry": registry}, 503
     registry |= {
         "version": loaded.directory.registry.version,
         "loaded_at": loaded.loaded_at.isoformat(),
         "startups": len(loaded.directory.registry.catalog.startups),
     }
-    return {"status": "ok", "registry": registry}, 200
+    return {"status": "ok", "version": __version__, "registry": registry}, 200
