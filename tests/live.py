@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import resource
 import shutil
@@ -124,8 +125,15 @@ def start_bot(
     raise RuntimeError(f"the bot did not start: {log.read_text()}")
 
 
+@functools.cache
+def _local() -> httpx.Client:
+    """One client for every health poll: a new one per call loads the CA file each time,
+    a cost that adds up on a loaded machine while a test polls."""
+    return httpx.Client(timeout=5)
+
+
 def health(bot: LiveBot) -> dict[str, Any]:
-    return dict(httpx.get(f"{bot.url}/healthz", timeout=5).json())
+    return dict(_local().get(f"{bot.url}/healthz").json())
 
 
 def drained(bot: LiveBot, *, timeout: float = 30) -> dict[str, int]:

@@ -77,6 +77,7 @@ def test_killed_right_after_a_post_was_stored_restarted_as_shipped(
         fake.stop()
 
 
+@pytest.mark.timeout(400)  # its own bounded waits add up past 180 s on a busy machine
 @needs_postgresql
 def test_two_replicas_and_a_slow_server_post_each_message_once(
     workdir: Path, shared_database: str
@@ -109,6 +110,7 @@ def test_two_replicas_and_a_slow_server_post_each_message_once(
 SOAK = 200
 
 
+@pytest.mark.timeout(400)  # its own bounded waits add up past 180 s on a busy machine
 @needs_postgresql
 def test_soak_two_replicas_random_faults_and_a_kill(workdir: Path, shared_database: str) -> None:
     """200 requests over two replicas while Mattermost fails at random: 500s, 429s, answers

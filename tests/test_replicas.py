@@ -24,6 +24,8 @@ from tests.waiting import wait_for
 
 pytestmark = [
     pytest.mark.slow,
+    # Its own waits add up to more than the default 180 s on a machine busy with other work.
+    pytest.mark.timeout(400),
     pytest.mark.skipif(
         not PG_URL, reason="ANIMATION_TEST_DATABASE_URL is not set (PostgreSQL tests skipped)"
     ),
