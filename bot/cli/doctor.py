@@ -10,10 +10,10 @@ from datetime import date
 from bot.core.ports import DeliveryError
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
-from bot.core.signing import MIN_SECRET_LENGTH
 from bot.matrix.checkup import Account, checkup
 from bot.mattermost.client import MattermostClient
-from bot.service.settings import SECRET_ADVICE, Settings
+from bot.mattermost.tokens import BUTTON_LIFETIME
+from bot.service.settings import SECRET_ADVICE, Settings, key_problems
 from bot.store.engine import make_engine, schema_revisions
 
 
@@ -98,10 +98,24 @@ def _database(settings: Settings) -> Check:
 
 
 def _secret(settings: Settings) -> Check:
-    secret = settings.secret.get_secret_value() if settings.secret else ""
-    if len(secret) < MIN_SECRET_LENGTH:  # the settings refuse a short one: unset, then
+    keys = settings.signing_keys()
+    if not keys:
         return Check(False, "ANIMATION_SECRET défini et assez long", SECRET_ADVICE)
-    return Check(True, "ANIMATION_SECRET défini")
+    # The settings refuse a short or repeated key before `doctor` runs; checked again here,
+    # by each key's place in the list, never its value.
+    problems = key_problems(keys)
+    if problems:
+        return Check(
+            False, "ANIMATION_SECRET : des clés assez longues, chacune une fois", problems[0]
+        )
+    if len(keys) == 1:
+        return Check(True, "ANIMATION_SECRET défini : 1 clé de signature")
+    return Check(
+        True,
+        f"ANIMATION_SECRET défini : {len(keys)} clés de signature (la première signe ; les "
+        "autres vérifient encore ce qu'elles ont signé : retire-les "
+        f"{BUTTON_LIFETIME.days} jours après la rotation)",
+    )
 
 
 def _tokens(settings: Settings) -> Check:
