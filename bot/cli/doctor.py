@@ -12,6 +12,7 @@ from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
 from bot.matrix.checkup import Account, checkup
 from bot.mattermost.client import MattermostClient
+from bot.mattermost.install import reach
 from bot.mattermost.tokens import BUTTON_LIFETIME
 from bot.service.settings import SECRET_ADVICE, Settings, key_problems
 from bot.store.engine import make_engine, schema_revisions
@@ -19,13 +20,19 @@ from bot.store.engine import make_engine, schema_revisions
 
 @dataclass(frozen=True)
 class Check:
+    """`fix`: what to do when it failed. `warning`: what to look at although it passed."""
+
     ok: bool
     label: str
     fix: str = ""
+    warning: str = ""
 
     def line(self) -> str:
-        mark = "✓" if self.ok else "✗"
-        return f"{mark} {self.label}" + ("" if self.ok else f"\n    → {self.fix}")
+        if not self.ok:
+            return f"✗ {self.label}\n    → {self.fix}"
+        if self.warning:
+            return f"⚠ {self.label}\n    → {self.warning}"
+        return f"✓ {self.label}"
 
 
 def run(settings: Settings, *, team: str | None, today: date) -> list[Check]:
@@ -194,16 +201,28 @@ def _mattermost(client: MattermostClient, settings: Settings, team: str | None) 
 
 
 def _public_url(settings: Settings) -> Check:
-    url = settings.public_url.rstrip("/") + "/healthz"
+    reached = reach(settings.public_url, mattermost_url=settings.mattermost_url)
+    if reached.problem:
+        return Check(
+            False,
+            f"adresse publique {settings.public_url} joignable par Mattermost",
+            reached.problem,
+        )
     label = f"adresse publique {settings.public_url} joignable d'ici"
     fix = (
         "vérifie ANIMATION_PUBLIC_URL : c'est l'adresse par laquelle Mattermost joint le bot ; "
         "sur une adresse privée, ajoute-la à AllowedUntrustedInternalConnections côté Mattermost"
     )
+    return Check(_answers(settings.public_url), label, fix, warning=reached.doubt)
+
+
+def _answers(public_url: str) -> bool:
+    """Whether the bot's /healthz answers 200 at that address, from here."""
+    url = public_url.rstrip("/") + "/healthz"
     if not url.startswith(("http://", "https://")):
-        return Check(False, label, fix)
+        return False
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (http(s) checked)
-            return Check(response.status == 200, label, fix)
+            return bool(response.status == 200)
     except OSError:
-        return Check(False, label, fix)
+        return False
