@@ -1,4 +1,4 @@
-"""`animation-bot`: serve, validate, ask."""
+"""`animation-bot`: its parser (in French, `french`), and serve and validate."""
 
 from __future__ import annotations
 
