@@ -166,3 +166,16 @@ def test_ask_reads_the_real_requests_only_when_told(tmp_path: Path) -> None:
     real = run_cli([*mine, "--enregistrer"], workdir=tmp_path, env=env)
     assert real.stdout.startswith("**Tes demandes**\n- n° 1 · Convention")
     assert real.stderr.strip() == "La vraie base (ANIMATION_DATABASE_URL) a servi (--enregistrer)."
+
+
+def test_ask_says_when_the_real_database_cannot_be_opened(tmp_path: Path) -> None:
+    env = {
+        "ANIMATION_REGISTRY": str(REGISTRY),
+        "ANIMATION_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'animation.db'}",
+    }
+    result = run_cli([*ASKED, "--enregistrer"], workdir=tmp_path, env=env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Base de données injoignable : vérifie ANIMATION_DATABASE_URL (OperationalError).\n"
+    )
+    assert result.stdout == ""

@@ -58,21 +58,34 @@ def ask_command(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     if args.enregistrer:
         reply = _answer(args, settings, directory)
+        if reply is None:
+            return 1
         print(_recorded(reply), file=sys.stderr)
         return 0
     with tempfile.TemporaryDirectory(prefix="animation-bot-essai-") as folder:
         trial = f"sqlite:///{Path(folder) / 'essai.db'}"
         reply = _answer(args, settings.model_copy(update={"database_url": trial}), directory)
+    if reply is None:
+        return 1
     print(_not_recorded(reply), file=sys.stderr)
     return 0
 
 
-def _answer(args: argparse.Namespace, settings: Settings, directory: Directory) -> Reply:
-    """The reply, printed as the person would see it, on the database `settings` name."""
+def _answer(args: argparse.Namespace, settings: Settings, directory: Directory) -> Reply | None:
+    """The reply, printed as the person would see it, on the database `settings` name; None
+    when that database cannot be opened (said on stderr)."""
     from bot.app import desk_for, open_store
 
     clock = SystemClock()
-    store, _ = open_store(settings)
+    try:
+        store, _ = open_store(settings)
+    except Exception as error:  # any driver error: say which kind, never the URL's password
+        print(
+            f"Base de données injoignable : vérifie ANIMATION_DATABASE_URL "
+            f"({type(error).__name__}).",
+            file=sys.stderr,
+        )
+        return None
     try:
         # Offline, there is no platform user id: the username stands for the person.
         who = Account("mattermost", "", args.user)
