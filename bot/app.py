@@ -94,7 +94,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
         lambda: holder.stale, lambda: holder.loaded.loaded_at if holder.loaded else None
     )
     public_url = settings.public_url.rstrip("/")
-    tokens = Tokens(Signer(settings.secret.get_secret_value()), clock)
+    tokens = Tokens(Signer(*settings.signing_keys()), clock)
     buttons = Buttons(tokens, f"{public_url}/mattermost/action")
     renderer = MattermostRenderer(lambda: holder.directory.registry)
     notifiers: dict[Platform, Notifier] = {}

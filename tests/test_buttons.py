@@ -29,6 +29,11 @@ from tests.mattermost_world import (
 from tests.registries import edit
 
 NOT_FOR_YOU = CLICK_REFUSED["not_for_you"]
+FORGED = (
+    "Ce bouton n'est plus valide : il a été modifié, ou signé avec une clé que le bot "
+    "n'accepte plus. Retrouve la demande avec `/animation mes-demandes` ; si tu dois "
+    "encore agir dessus, préviens la personne qui administre le bot."
+)
 
 
 def test_two_animators_clicking_at_once_one_wins(world: World) -> None:
@@ -96,10 +101,7 @@ def test_forged_buttons_are_refused_and_change_nothing(world: World) -> None:
     other_key = Tokens(Signer("z" * 32), world.clock).button(1, "close", "camille")
     for token in (f"{tampered}.{mac}", other_key, genuine[:-4] + "AAAA", "x.y", ""):
         answer = click(world, "camille.exemple", post_id, forged(actions["close"], token))
-        assert answer == {
-            "ephemeral_text": "Ce bouton n'est pas valide : "
-            "retrouve la demande avec `/animation mes-demandes`."
-        }
+        assert answer == {"ephemeral_text": FORGED}
     request = world.store.get(1)
     assert request is not None and request.status == "open"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from importlib import metadata
 from pathlib import Path
 
@@ -105,9 +106,83 @@ def test_python_dash_m_bot_is_the_same_program(tmp_path: Path) -> None:
     result = run_cli(["--help"], workdir=tmp_path, env={})
     assert result.returncode == 0
     assert "serve" in result.stdout and "validate" in result.stdout and "ask" in result.stdout
+    assert result.stdout.startswith("utilisation : animation-bot [-h] [--version] COMMANDE ...")
+    assert "-h, --help     affiche cette aide, puis s'arrête" in result.stdout
 
 
 def test_version_is_the_installed_one(tmp_path: Path) -> None:
     result = run_cli(["--version"], workdir=tmp_path, env={})
     assert result.returncode == 0
     assert result.stdout.strip() == f"animation-bot {metadata.version('animation-bot')}"
+
+
+def test_a_mistake_on_the_command_line_is_told_in_french(tmp_path: Path) -> None:
+    result = run_cli(["ask", "--inconnue"], workdir=tmp_path, env={})
+    assert result.returncode == 2
+    assert result.stderr.endswith("animation-bot : erreur : arguments inconnus : --inconnue\n")
+    assert "usage" not in result.stderr and "error" not in result.stderr
+
+
+ASKED = ["ask", "--user", "alice", "demande", "convention", "aides", "territoires", ":", "objet"]
+
+
+def requests_in(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        (count,) = connection.execute("SELECT COUNT(*) FROM requests").fetchone()
+    return int(count)
+
+
+def test_ask_records_nothing_unless_asked(tmp_path: Path) -> None:
+    (tmp_path / "tmp").mkdir()  # where the throwaway database goes, and is removed from
+    env = {"ANIMATION_REGISTRY": str(REGISTRY), "TMPDIR": str(tmp_path / "tmp")}
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    database = workdir / "animation.db"  # ANIMATION_DATABASE_URL in the tests' environment
+    tried = run_cli(ASKED, workdir=workdir, env=env)
+    assert tried.returncode == 0, tried.stderr
+    assert tried.stdout.startswith("Ta demande n° 1 est enregistrée")  # as Mattermost shows it
+    assert tried.stderr.strip() == (
+        "Essai : la demande n° 1 n'est pas enregistrée, et personne n'est prévenu : une base "
+        "jetable a servi. Pour l'envoyer vraiment, relance la même commande avec --enregistrer."
+    )
+    assert list(workdir.iterdir()) == []  # the real database not even created
+    assert list((tmp_path / "tmp").iterdir()) == []  # the throwaway one removed
+
+    recorded = run_cli([*ASKED, "--enregistrer"], workdir=workdir, env=env)
+    assert recorded.returncode == 0, recorded.stderr
+    assert recorded.stderr.strip() == (
+        "Demande n° 1 enregistrée dans la vraie base (ANIMATION_DATABASE_URL) : "
+        "le service la délivrera."
+    )
+    assert requests_in(database) == 1
+    files = {path: path.read_bytes() for path in workdir.iterdir()}
+
+    again = run_cli(["ask", "--json", *ASKED[1:]], workdir=workdir, env=env)
+    assert json.loads(again.stdout)["text"].startswith("Ta demande n° 1 est enregistrée")
+    assert "Essai : la demande n° 1 n'est pas enregistrée" in again.stderr
+    assert {path: path.read_bytes() for path in workdir.iterdir()} == files  # untouched
+
+
+def test_ask_reads_the_real_requests_only_when_told(tmp_path: Path) -> None:
+    env = {"ANIMATION_REGISTRY": str(REGISTRY)}
+    run_cli([*ASKED, "--enregistrer"], workdir=tmp_path, env=env)
+    mine = ["ask", "--user", "alice", "mes-demandes"]
+    tried = run_cli(mine, workdir=tmp_path, env=env)
+    assert tried.stdout.startswith("Tu n'as pas encore fait de demande.")
+    assert tried.stderr.startswith("Essai : rien n'est enregistré. Une base jetable, vide au")
+    real = run_cli([*mine, "--enregistrer"], workdir=tmp_path, env=env)
+    assert real.stdout.startswith("**Tes demandes**\n- n° 1 · Convention")
+    assert real.stderr.strip() == "La vraie base (ANIMATION_DATABASE_URL) a servi (--enregistrer)."
+
+
+def test_ask_says_when_the_real_database_cannot_be_opened(tmp_path: Path) -> None:
+    env = {
+        "ANIMATION_REGISTRY": str(REGISTRY),
+        "ANIMATION_DATABASE_URL": f"sqlite:///{tmp_path / 'absent' / 'animation.db'}",
+    }
+    result = run_cli([*ASKED, "--enregistrer"], workdir=tmp_path, env=env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Base de données injoignable : vérifie ANIMATION_DATABASE_URL (OperationalError).\n"
+    )
+    assert result.stdout == ""

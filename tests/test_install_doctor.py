@@ -35,6 +35,7 @@ def test_first_install_creates_then_second_updates(fake: FakeMattermost, tmp_pat
     first = run_cli(["install", "--team", "beta"], workdir=tmp_path, env=env(fake))
     assert first.returncode == 0, first.stderr
     assert "Commande /animation créée sur l'équipe « beta »." in first.stdout
+    assert first.stderr == ""  # a public address: no warning
     (command,) = fake.commands.values()
     assert command["trigger"] == "animation" and command["method"] == "P"
     assert command["url"] == "https://bot.example.org/mattermost/command"
@@ -86,6 +87,40 @@ def test_install_failures_say_what_to_change(
     assert "Traceback" not in result.stderr
 
 
+def test_install_refuses_a_local_address_a_remote_mattermost_cannot_reach(
+    tmp_path: Path,
+) -> None:
+    for given in ([], ["--url", "http://localhost:8000"]):
+        result = run_cli(
+            ["install", "--team", "beta", *given],
+            workdir=tmp_path,
+            env={
+                "ANIMATION_MATTERMOST_URL": "https://mattermost.example.org",
+                "ANIMATION_MATTERMOST_TOKEN": "t",
+            },
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.startswith("Installation refusée : http://")
+        assert "le serveur Mattermost (https://mattermost.example.org) ne peut pas" in (
+            result.stderr
+        )
+        assert result.stdout == ""
+
+
+def test_install_on_one_machine_warns_about_the_local_address(
+    fake: FakeMattermost, tmp_path: Path
+) -> None:
+    no_public_url = {k: v for k, v in env(fake).items() if k != "ANIMATION_PUBLIC_URL"}
+    result = run_cli(["install", "--team", "beta"], workdir=tmp_path, env=no_public_url)
+    assert result.returncode == 0, result.stderr
+    (command,) = fake.commands.values()
+    assert command["url"] == "http://127.0.0.1:8000/mattermost/command"
+    assert result.stderr.strip().startswith(
+        "⚠ Attention : http://127.0.0.1:8000 est une adresse locale : elle ne convient que si "
+        "Mattermost tourne sur cette même machine, hors conteneur."
+    )
+
+
 def test_install_unreachable_server(tmp_path: Path) -> None:
     result = run_cli(
         ["install", "--team", "beta"],
@@ -116,9 +151,13 @@ def test_doctor_all_green(fake: FakeMattermost, tmp_path: Path) -> None:
         bot.stop()
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
+    # Mattermost and the bot both on 127.0.0.1: fine outside containers, and said so.
+    public = lines.index(f"⚠ adresse publique {bot.url} joignable d'ici")
+    assert lines[public + 1].startswith(f"    → {bot.url} est une adresse locale : elle ne")
+    del lines[public : public + 2]
     assert all(line.startswith("✓") for line in lines[:-2]), result.stdout
     assert "le bot est membre de l'équipe « beta »" in result.stdout
-    assert lines[-1] == "9 vérification(s) sur 9 réussie(s)."
+    assert lines[-1] == "9 vérification(s) sur 9 réussie(s). Avertissement(s) à lire : 1."
 
 
 def test_doctor_says_what_to_fix(fake: FakeMattermost, tmp_path: Path) -> None:

@@ -158,7 +158,9 @@ def test_forged_expired_and_foreign_tokens_are_refused(bot: LiveBot, fake: FakeM
     }
     assert (
         click_button(fake_button, user="alice", post_id="p")["ephemeral_text"]
-        == "Ce bouton n'est pas valide : retrouve la demande avec `/animation mes-demandes`."
+        == "Ce bouton n'est plus valide : il a été modifié, ou signé avec une clé que le bot "
+        "n'accepte plus. Retrouve la demande avec `/animation mes-demandes` ; si tu dois "
+        "encore agir dessus, préviens la personne qui administre le bot."
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from bot.cli import doctor
 from bot.core.signing import MIN_SECRET_LENGTH, Signer
@@ -40,6 +40,45 @@ def test_settings_refuse_a_short_secret_in_french(secret: str) -> None:
 def test_settings_accept_the_minimum_and_no_secret() -> None:
     assert load_settings({"ANIMATION_SECRET": "k" * MIN_SECRET_LENGTH}).secret is not None
     assert load_settings({}).secret is None
+
+
+NEW, OLD = "n" * 40, "o" * 40
+
+
+def test_several_keys_comma_separated_the_first_signs() -> None:
+    settings = load_settings({"ANIMATION_SECRET": f"{NEW}, {OLD}"})
+    assert settings.signing_keys() == (NEW, OLD)
+    assert load_settings({}).signing_keys() == ()
+
+
+@pytest.mark.parametrize(
+    ("secret", "said"),
+    [
+        (f"{NEW},short", "ANIMATION_SECRET : la clé n° 2 sur 2 est trop courte : il faut au moins"),
+        (f"{NEW},{OLD},{NEW}", "ANIMATION_SECRET : la clé n° 3 répète la n° 1 : garde chaque"),
+        (",", SECRET_TOO_SHORT),
+    ],
+)
+def test_a_short_or_repeated_key_is_named_by_its_place(secret: str, said: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        load_settings({"ANIMATION_SECRET": secret})
+    lines = explain(caught.value).splitlines()
+    assert lines[0] == "Configuration invalide : vérifie ANIMATION_SECRET."
+    assert lines[1].startswith(said)
+    assert NEW not in "".join(lines) and "short" not in "".join(lines)
+
+
+def test_doctor_counts_the_keys_and_never_prints_them() -> None:
+    one = doctor._secret(load_settings({"ANIMATION_SECRET": NEW}))
+    assert one.ok and one.label == "ANIMATION_SECRET défini : 1 clé de signature"
+    two = doctor._secret(load_settings({"ANIMATION_SECRET": f"{NEW},{OLD}"}))
+    assert two.ok and two.label.startswith("ANIMATION_SECRET défini : 2 clés de signature")
+    assert "180 jours" in two.label
+    # The settings refuse a short key before doctor runs; doctor says so by its place too.
+    bad = load_settings({}).model_copy(update={"secret": SecretStr(f"{NEW},zzzz")})
+    check = doctor._secret(bad)
+    assert not check.ok and "la clé n° 2 sur 2 est trop courte" in check.fix
+    assert NEW not in check.line() and "zzzz" not in check.line()
 
 
 def test_doctor_asks_for_the_same_minimum() -> None:

@@ -10,22 +10,29 @@ from datetime import date
 from bot.core.ports import DeliveryError
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry_text
-from bot.core.signing import MIN_SECRET_LENGTH
 from bot.matrix.checkup import Account, checkup
 from bot.mattermost.client import MattermostClient
-from bot.service.settings import SECRET_ADVICE, Settings
+from bot.mattermost.install import reach
+from bot.mattermost.tokens import BUTTON_LIFETIME
+from bot.service.settings import SECRET_ADVICE, Settings, key_problems
 from bot.store.engine import make_engine, schema_revisions
 
 
 @dataclass(frozen=True)
 class Check:
+    """`fix`: what to do when it failed. `warning`: what to look at although it passed."""
+
     ok: bool
     label: str
     fix: str = ""
+    warning: str = ""
 
     def line(self) -> str:
-        mark = "✓" if self.ok else "✗"
-        return f"{mark} {self.label}" + ("" if self.ok else f"\n    → {self.fix}")
+        if not self.ok:
+            return f"✗ {self.label}\n    → {self.fix}"
+        if self.warning:
+            return f"⚠ {self.label}\n    → {self.warning}"
+        return f"✓ {self.label}"
 
 
 def run(settings: Settings, *, team: str | None, today: date) -> list[Check]:
@@ -98,10 +105,24 @@ def _database(settings: Settings) -> Check:
 
 
 def _secret(settings: Settings) -> Check:
-    secret = settings.secret.get_secret_value() if settings.secret else ""
-    if len(secret) < MIN_SECRET_LENGTH:  # the settings refuse a short one: unset, then
+    keys = settings.signing_keys()
+    if not keys:
         return Check(False, "ANIMATION_SECRET défini et assez long", SECRET_ADVICE)
-    return Check(True, "ANIMATION_SECRET défini")
+    # The settings refuse a short or repeated key before `doctor` runs; checked again here,
+    # by each key's place in the list, never its value.
+    problems = key_problems(keys)
+    if problems:
+        return Check(
+            False, "ANIMATION_SECRET : des clés assez longues, chacune une fois", problems[0]
+        )
+    if len(keys) == 1:
+        return Check(True, "ANIMATION_SECRET défini : 1 clé de signature")
+    return Check(
+        True,
+        f"ANIMATION_SECRET défini : {len(keys)} clés de signature (la première signe ; les "
+        "autres vérifient encore ce qu'elles ont signé : retire-les "
+        f"{BUTTON_LIFETIME.days} jours après la rotation)",
+    )
 
 
 def _tokens(settings: Settings) -> Check:
@@ -180,16 +201,28 @@ def _mattermost(client: MattermostClient, settings: Settings, team: str | None) 
 
 
 def _public_url(settings: Settings) -> Check:
-    url = settings.public_url.rstrip("/") + "/healthz"
+    reached = reach(settings.public_url, mattermost_url=settings.mattermost_url)
+    if reached.problem:
+        return Check(
+            False,
+            f"adresse publique {settings.public_url} joignable par Mattermost",
+            reached.problem,
+        )
     label = f"adresse publique {settings.public_url} joignable d'ici"
     fix = (
         "vérifie ANIMATION_PUBLIC_URL : c'est l'adresse par laquelle Mattermost joint le bot ; "
         "sur une adresse privée, ajoute-la à AllowedUntrustedInternalConnections côté Mattermost"
     )
+    return Check(_answers(settings.public_url), label, fix, warning=reached.doubt)
+
+
+def _answers(public_url: str) -> bool:
+    """Whether the bot's /healthz answers 200 at that address, from here."""
+    url = public_url.rstrip("/") + "/healthz"
     if not url.startswith(("http://", "https://")):
-        return Check(False, label, fix)
+        return False
     try:
         with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (http(s) checked)
-            return Check(response.status == 200, label, fix)
+            return bool(response.status == 200)
     except OSError:
-        return Check(False, label, fix)
+        return False

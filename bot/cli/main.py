@@ -1,9 +1,8 @@
-"""`animation-bot`: serve, validate, ask."""
+"""`animation-bot`: its parser (in French, `french`), and serve and validate."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import secrets
 import sys
@@ -13,7 +12,8 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError
 
 from bot import __version__
-from bot.cli.support import load_directory
+from bot.cli import ask
+from bot.cli.french import FrenchParser
 from bot.cli.tools import (
     annuaire_command,
     coverage_command,
@@ -24,16 +24,12 @@ from bot.cli.tools import (
     sync_command,
 )
 from bot.core.clock import SystemClock
-from bot.core.commands import Invocation, respond
-from bot.core.people import Account
 from bot.core.registry.catalog import CatalogError, load_catalog
 from bot.core.registry.model import RegistryError, build_registry, read_registry
-from bot.mattermost.render import MattermostRenderer
-from bot.mattermost.wire import command_response
 from bot.service.logs import configure as configure_logging
 from bot.service.settings import Settings, explain, load_settings
 
-VERSION_HELP = "affiche la version et s'arrête"
+VERSION_HELP = "affiche la version, puis s'arrête"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,9 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="animation-bot",
-        description="Le bot Mattermost de l'équipe d'animation de beta.gouv.fr.",
+        description="Le bot de l'équipe d'animation de beta.gouv.fr, sur Mattermost et Tchap.",
+        epilog="L'aide d'une commande : animation-bot COMMANDE --help",
     )
     parser.add_argument(
         "--version", action="version", version=f"animation-bot {__version__}", help=VERSION_HELP
@@ -62,14 +59,24 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
     serve = sub.add_parser("serve", help="lance le service HTTP")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar="ADRESSE", help="adresse d'écoute (127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port d'écoute (8000)")
     serve.add_argument("--dev", action="store_true", help="mode essai : clé de signature jetable")
     serve.set_defaults(run=_serve)
 
     validate = sub.add_parser("validate", help="vérifie des fichiers de registre")
-    validate.add_argument("paths", nargs="*", type=Path, metavar="FICHIER")
-    validate.add_argument("--catalog", type=Path, help="dossier de l'instantané beta.gouv.fr")
+    validate.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="FICHIER",
+        help="fichiers de registre (data/referents.yaml)",
+    )
+    validate.add_argument(
+        "--catalog", type=Path, metavar="DOSSIER", help="dossier de l'instantané beta.gouv.fr"
+    )
     validate.add_argument(
         "--format",
         choices=("text", "github"),
@@ -83,32 +90,49 @@ def _parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
 
     install = sub.add_parser("install", help="déclare /animation sur une équipe Mattermost")
-    install.add_argument("--team", required=True, help="nom court de l'équipe Mattermost")
-    install.add_argument("--url", help="adresse publique du bot (ANIMATION_PUBLIC_URL sinon)")
     install.add_argument(
-        "--admin-token", help="jeton d'une personne administratrice, utilisé une fois"
+        "--team", required=True, metavar="ÉQUIPE", help="nom court de l'équipe Mattermost"
+    )
+    install.add_argument(
+        "--url", metavar="ADRESSE", help="adresse publique du bot (ANIMATION_PUBLIC_URL sinon)"
+    )
+    install.add_argument(
+        "--admin-token",
+        metavar="JETON",
+        help="jeton d'une personne administratrice, utilisé une fois",
     )
     install.set_defaults(run=install_command)
 
     doctor = sub.add_parser("doctor", help="vérifie toute la configuration")
     doctor.add_argument(
-        "--team", help="nom court de l'équipe Mattermost où /animation est déclarée"
+        "--team",
+        metavar="ÉQUIPE",
+        help="nom court de l'équipe Mattermost où /animation est déclarée",
     )
     doctor.set_defaults(run=doctor_command)
 
     sync = sub.add_parser("sync-startups", help="met à jour l'instantané beta.gouv.fr")
-    sync.add_argument("--from", dest="source", help="adresse de l'API ou dossier d'une copie")
+    sync.add_argument(
+        "--from", dest="source", metavar="SOURCE", help="adresse de l'API ou dossier d'une copie"
+    )
     sync.set_defaults(run=sync_command)
 
     trello = sub.add_parser("import-trello", help="brouillon de registre depuis un export Trello")
-    trello.add_argument("board", type=Path, metavar="TABLEAU.json")
     trello.add_argument(
-        "--output", type=Path, help="fichier du brouillon (sinon : sortie standard)"
+        "board", type=Path, metavar="TABLEAU.json", help="l'export JSON du tableau Trello"
+    )
+    trello.add_argument(
+        "--output",
+        type=Path,
+        metavar="FICHIER",
+        help="fichier du brouillon (sinon : sortie standard)",
     )
     trello.set_defaults(run=import_trello_command)
 
     site = sub.add_parser("annuaire", help="écrit l'annuaire public en fichiers statiques")
-    site.add_argument("--out", type=Path, required=True, metavar="DOSSIER")
+    site.add_argument(
+        "--out", type=Path, required=True, metavar="DOSSIER", help="où écrire les fichiers"
+    )
     site.add_argument(
         "--chiffres",
         action="store_true",
@@ -116,11 +140,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     site.set_defaults(run=annuaire_command)
 
-    ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
-    ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
-    ask.add_argument("--json", action="store_true", help="réponse structurée, pour un programme")
-    ask.add_argument("text", nargs="*", metavar="TEXTE")
-    ask.set_defaults(run=_ask)
+    ask.register(sub)
     return parser
 
 
@@ -154,29 +174,6 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
             f"{len(data.categories)} catégories)."
         )
     return 1 if failed else 0
-
-
-def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import desk_for, open_store
-
-    directory = load_directory(settings)
-    if directory is None:
-        return 1
-    clock = SystemClock()
-    store, _ = open_store(settings)
-    # Offline, there is no platform user id: the username stands for the person.
-    who = Account("mattermost", "", args.user)
-    invocation = Invocation(
-        " ".join(args.text), who, clock.today(), desk=desk_for(settings, store, clock, None)
-    )
-    reply = respond(directory, invocation)
-    text = MattermostRenderer(lambda: directory.registry).reply(reply.text)
-    if args.json:
-        response = command_response(text, shared=reply.visibility == "shared")
-        print(json.dumps({**response, "data": dict(reply.data)}, ensure_ascii=False, indent=2))
-    else:
-        print(text)
-    return 0
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

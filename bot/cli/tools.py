@@ -43,7 +43,7 @@ def coverage_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def install_command(args: argparse.Namespace, settings: Settings) -> int:
     from bot.mattermost.client import MattermostClient
-    from bot.mattermost.install import InstallError, config_lines, install
+    from bot.mattermost.install import InstallError, config_lines, install, reach
 
     token = args.admin_token or (
         settings.mattermost_token.get_secret_value() if settings.mattermost_token else ""
@@ -55,6 +55,10 @@ def install_command(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     public_url = args.url or settings.public_url
+    reached = reach(public_url, mattermost_url=settings.mattermost_url)
+    if reached.problem:  # the command would fail at every use: not registered
+        print(f"Installation refusée : {reached.problem}.", file=sys.stderr)
+        return 2
     try:
         client = MattermostClient(
             settings.mattermost_url, token, timeout=settings.mattermost_timeout
@@ -68,6 +72,8 @@ def install_command(args: argparse.Namespace, settings: Settings) -> int:
     print("Ajoute ces lignes à la configuration du bot (.env ou variables d'environnement) :")
     for line in config_lines(done, mattermost_url=settings.mattermost_url, public_url=public_url):
         print(f"  {line}")
+    if reached.doubt:  # said last, where it is seen
+        print(f"\n⚠ Attention : {reached.doubt}.", file=sys.stderr)
     return 0
 
 
@@ -78,7 +84,9 @@ def doctor_command(args: argparse.Namespace, settings: Settings) -> int:
     for check in checks:
         print(check.line())
     failed = sum(not c.ok for c in checks)
-    print(f"\n{len(checks) - failed} vérification(s) sur {len(checks)} réussie(s).")
+    summary = f"\n{len(checks) - failed} vérification(s) sur {len(checks)} réussie(s)."
+    warned = sum(c.ok and bool(c.warning) for c in checks)
+    print(summary + (f" Avertissement(s) à lire : {warned}." if warned else ""))
     return 1 if failed else 0
 
 

@@ -4,6 +4,9 @@ A platform that adds no signature to what comes back to the bot (Mattermost's
 dialog submissions and button clicks, whose `state` and `context` travel
 through the user's client) gets tokens from here: HMAC-SHA256-signed, with an
 expiry and a nonce. What they claim (a purpose, a user) is the caller's to check.
+
+Several keys may be given, to rotate them: the first signs, every one verifies
+(README, « Rotating the signing key »).
 """
 
 from __future__ import annotations
@@ -41,14 +44,36 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-class Signer:
-    def __init__(self, key: str) -> None:
-        if len(key) < MIN_SECRET_LENGTH:
-            raise ValueError(f"signing key shorter than {MIN_SECRET_LENGTH} characters")
-        self._key = hashlib.sha256(b"animation-bot/v1\x00" + key.encode("utf-8")).digest()
+def split_keys(value: str) -> tuple[str, ...]:
+    """The keys of a comma-separated list (`ANIMATION_SECRET`), in order, blanks dropped.
+    Keys made by `secrets.token_urlsafe` never contain a comma."""
+    return tuple(key.strip() for key in value.split(",") if key.strip())
 
-    def _mac(self, body: bytes) -> bytes:
-        return hmac.new(self._key, body, hashlib.sha256).digest()
+
+def _derived(key: str) -> bytes:
+    return hashlib.sha256(b"animation-bot/v1\x00" + key.encode("utf-8")).digest()
+
+
+def _mac(body: bytes, key: bytes) -> bytes:
+    return hmac.new(key, body, hashlib.sha256).digest()
+
+
+class Signer:
+    """Signs with the first key; verifies with any of them."""
+
+    def __init__(self, *keys: str) -> None:
+        if not keys:
+            raise ValueError("no signing key")
+        if any(len(key) < MIN_SECRET_LENGTH for key in keys):
+            raise ValueError(f"signing key shorter than {MIN_SECRET_LENGTH} characters")
+        if len(set(keys)) != len(keys):
+            raise ValueError("the same signing key given twice")
+        self._keys = tuple(_derived(key) for key in keys)
+
+    def _genuine(self, body: bytes, mac: bytes) -> bool:
+        # Every key is tried, whichever matches: how long it takes says nothing of which.
+        matches = [hmac.compare_digest(mac, _mac(body, key)) for key in self._keys]
+        return any(matches)
 
     def sign(self, claims: Mapping[str, Any], *, now: datetime, ttl_seconds: int) -> str:
         """A token carrying `claims`, valid `ttl_seconds`, with a fresh nonce."""
@@ -58,7 +83,7 @@ class Signer:
             "nonce": secrets.token_hex(8),
         }
         body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode("utf-8")
-        return f"{_b64(body)}.{_b64(self._mac(body))}"
+        return f"{_b64(body)}.{_b64(_mac(body, self._keys[0]))}"
 
     def verify(self, token: object, *, now: datetime) -> dict[str, Any]:
         """The claims of a genuine, unexpired token."""
@@ -69,7 +94,7 @@ class Signer:
             body, mac = _unb64(body_text), _unb64(mac_text)
         except (ValueError, TypeError) as error:
             raise SignatureError("forged") from error
-        if not hmac.compare_digest(mac, self._mac(body)):
+        if not self._genuine(body, mac):  # forged, or signed with a key since dropped
             raise SignatureError("forged")
         claims = json.loads(body)
         if not isinstance(claims, dict) or not isinstance(claims.get("exp"), int):

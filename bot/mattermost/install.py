@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.core.ports import DeliveryError
 from bot.mattermost.client import MattermostClient
@@ -11,6 +13,54 @@ from bot.mattermost.client import MattermostClient
 TRIGGER = "animation"
 DESCRIPTION = "Qui suit mon équipe ? Faire une demande à l'équipe d'animation de beta.gouv.fr."
 HINT = "[aide | qui <équipe> | demande | mes-demandes | stats | contact | engagements]"
+
+
+def local_only(url: str) -> bool:
+    """Whether `url` names this machine only (127.0.0.0/8, ::1, localhost, or 0.0.0.0 and ::,
+    which are where to listen, not addresses): a server elsewhere cannot reach it there."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_loopback or address.is_unspecified
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether a Mattermost server can call the bot back at its public address: `problem`
+    when it surely cannot, `doubt` when it may not; both empty when nothing says so."""
+
+    problem: str = ""
+    doubt: str = ""
+
+
+def reach(public_url: str, *, mattermost_url: str | None) -> Reach:
+    """A server elsewhere never reaches a local address: every /animation would fail. On
+    this machine too (or unknown), it reaches the bot there only outside a container."""
+    if not local_only(public_url):
+        return Reach()
+    if mattermost_url and not local_only(mattermost_url):
+        return Reach(
+            problem=(
+                f"{public_url} est une adresse locale : le serveur Mattermost ({mattermost_url}) "
+                "ne peut pas joindre le bot là, et chaque /animation échouerait. Donne "
+                "l'adresse par laquelle il joint le bot (ANIMATION_PUBLIC_URL, ou --url). Si "
+                "Mattermost tourne sur cette même machine, donne aussi son adresse locale dans "
+                "ANIMATION_MATTERMOST_URL (http://127.0.0.1:8065)"
+            )
+        )
+    return Reach(
+        doubt=(
+            f"{public_url} est une adresse locale : elle ne convient que si Mattermost tourne "
+            "sur cette même machine, hors conteneur. Sinon, donne l'adresse par laquelle il "
+            "joint le bot (ANIMATION_PUBLIC_URL, ou --url)"
+        )
+    )
 
 
 class InstallError(Exception):

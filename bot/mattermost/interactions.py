@@ -23,12 +23,21 @@ from bot.service.inbound import Click, Inbound
 
 FORM_REFUSED = {
     "expired": f"Ce formulaire a expiré : relance `{COMMAND} demande`.",
-    "forged": f"Ce formulaire n'est pas valide : relance `{COMMAND} demande`.",
+    # Forged, or signed with a key since dropped (README, « Rotating the signing key »): the
+    # two cannot be told apart. The dialog stays open with this error: the text can be copied.
+    "forged": (
+        "Ce formulaire n'est pas valide, ou ne l'est plus (le bot a peut-être changé de clé) : "
+        f"copie ton texte, puis relance `{COMMAND} demande`."
+    ),
     "misused": f"Ce formulaire a été ouvert par quelqu'un d'autre : relance `{COMMAND} demande`.",
 }
 BUTTON_REFUSED = {
     "expired": f"Ce bouton a expiré : utilise `{COMMAND} mes-demandes`.",
-    "forged": f"Ce bouton n'est pas valide : retrouve la demande avec `{COMMAND} mes-demandes`.",
+    "forged": (
+        "Ce bouton n'est plus valide : il a été modifié, ou signé avec une clé que le bot "
+        f"n'accepte plus. Retrouve la demande avec `{COMMAND} mes-demandes` ; si tu dois "
+        "encore agir dessus, préviens la personne qui administre le bot."
+    ),
     "misused": f"Ce bouton n'est pas valide : retrouve la demande avec `{COMMAND} mes-demandes`.",
 }
 CLICK_REFUSED = {

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.signing import MIN_SECRET_LENGTH
+from bot.core.signing import MIN_SECRET_LENGTH, split_keys
 
 PREFIX = "ANIMATION_"
 # Mattermost drops a resent post with the same `pending_post_id` for 30 s only
@@ -22,6 +22,27 @@ SECRET_ADVICE = (
     f"réplique. Pour en créer une : {HOW_TO_GENERATE}"
 )
 SECRET_TOO_SHORT = f"ANIMATION_SECRET est trop court : {SECRET_ADVICE}"
+
+
+def key_problems(keys: tuple[str, ...]) -> list[str]:
+    """What is wrong with the signing keys, in French, naming each by its place in the list
+    (never by its value): none, too short, given twice."""
+    if len(keys) <= 1:  # one key (or none, an empty value): said as it always was
+        return [SECRET_TOO_SHORT] if len("".join(keys)) < MIN_SECRET_LENGTH else []
+    problems = []
+    for place, key in enumerate(keys, start=1):
+        if len(key) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"ANIMATION_SECRET : la clé n° {place} sur {len(keys)} est trop courte : "
+                f"{SECRET_ADVICE}"
+            )
+        if key in keys[: place - 1]:
+            first = keys.index(key) + 1
+            problems.append(
+                f"ANIMATION_SECRET : la clé n° {place} répète la n° {first} : "
+                "garde chaque clé une seule fois."
+            )
+    return problems
 
 
 class Settings(BaseSettings):
@@ -98,10 +119,12 @@ class Settings(BaseSettings):
 
     @field_validator("secret")
     @classmethod
-    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+    def _sound_keys(cls, value: SecretStr | None) -> SecretStr | None:
         """Checked here, when the settings are built: before migrations or anything else."""
-        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
-            raise ValueError(SECRET_TOO_SHORT)
+        if value is not None:
+            problems = key_problems(split_keys(value.get_secret_value()))
+            if problems:
+                raise ValueError("\n".join(problems))
         return value
 
     @field_validator("matrix_user")
@@ -118,6 +141,10 @@ class Settings(BaseSettings):
         if self.matrix_allowed_servers:
             return frozenset(self.matrix_allowed_servers)
         return frozenset({(self.matrix_user or "").partition(":")[2]})
+
+    def signing_keys(self) -> tuple[str, ...]:
+        """`ANIMATION_SECRET`'s keys, comma-separated: the first signs, every one verifies."""
+        return split_keys(self.secret.get_secret_value()) if self.secret else ()
 
     def token_values(self) -> tuple[str, ...]:
         return tuple(t.get_secret_value() for t in self.command_tokens)
