@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
+from bot.cli.purge import register as register_purge
 from bot.cli.support import load_directory
 from bot.cli.tools import (
     annuaire_command,
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="réponse structurée, pour un programme")
     ask.add_argument("text", nargs="*", metavar="TEXTE")
     ask.set_defaults(run=_ask)
+    register_purge(sub)
     return parser
 
 
