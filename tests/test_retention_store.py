@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from bot.core.clock import PARIS
+from bot.core.people import Account
 from bot.core.ports import Post, Retention
 from bot.core.registry.catalog import Catalog
 from bot.core.registry.model import build_registry
@@ -89,6 +90,8 @@ def test_a_closed_request_is_anonymised_twelve_months_after_to_the_day(books: Bo
         anonymised=1, messages=4
     )
     assert store.get(request.id) == anonymised(request, over + DAY)
+    for someone in (DRAFT.requester, Account("mattermost", "", "")):  # nobody finds it now
+        assert store.of_requester(someone) == []
     assert book.anonymise(cutoffs(over + 2 * DAY, Periods()), limit=10) == Tally()  # once
 
 
