@@ -132,10 +132,10 @@ def test_a_backlog_goes_in_batches_and_rounds(catalog: Catalog) -> None:
         world.desk.act(world.directory, number, "close", "camille")
     world.purge.rounds = 2  # two batches of two at a time
     world.clock.moment = paris(2028, 2, 1)
-    assert world.purge.due().anonymised == 7
+    assert world.purge.backlog().anonymised == 7
     assert world.purge.purge().anonymised == 4
     assert world.purge.purge().anonymised == 3
-    assert world.purge.due().anonymised == 0
+    assert world.purge.backlog().anonymised == 0
 
 
 def test_logs_and_metrics_say_how_many_and_nothing_else(

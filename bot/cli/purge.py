@@ -122,17 +122,15 @@ def purge_command(args: argparse.Namespace, settings: Settings) -> int:
         if store is None:
             return 1
         purge = purge_for(settings, store, lambda: registry, clock, rounds=None)
-        done = purge.due() if args.dry_run else purge.purge()
+        done = purge.backlog() if args.dry_run else purge.purge()
     except SQLAlchemyError:
         log.exception("purge failed")
         print("La base de données n'a pas répondu : la purge n'est pas faite.", file=sys.stderr)
         return 1
     day = french_date(clock.now().astimezone(PARIS).date())
-    head = (
-        f"Essai, rien n'est changé. Une purge au {day} ferait :"
-        if args.dry_run
-        else (f"Purge faite au {day} :")
-    )
+    head = f"Purge faite au {day} :"
+    if args.dry_run:
+        head = f"Essai, rien n'est changé. Une purge au {day} ferait :"
     months = settings.confidential_max_open_months
     print(head, *lines(done, dry_run=args.dry_run, months=months), sep="\n")
     return 0

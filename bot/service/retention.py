@@ -57,28 +57,32 @@ class Purge:
         """A purge now; how many things it closed, anonymised or erased."""
         return self.purge().total
 
-    def due(self) -> Tally:
+    def backlog(self) -> Tally:
         """What a purge would do now, changing nothing."""
         return self.book.backlog(cutoffs(self.clock.now(), self.periods))
 
     def purge(self) -> Tally:
         due = cutoffs(self.clock.now(), self.periods)
         done = Tally(closed=self._close(due))
-        done += self._repeat(lambda: self.book.anonymise(due, limit=self.batch), "anonymised")
-        done += self._repeat(lambda: self.book.sweep(due, limit=self.batch), "messages")
+        done += self._repeat(
+            lambda: self.book.anonymise(due, limit=self.batch), lambda batch: batch.anonymised
+        )
+        done += self._repeat(
+            lambda: self.book.sweep(due, limit=self.batch), lambda batch: batch.messages
+        )
         self._tell(done)
         return done
 
     def _batches(self) -> range:
         return range(self.rounds if self.rounds is not None else 1_000_000)
 
-    def _repeat(self, step: Callable[[], Tally], counted: str) -> Tally:
-        """Run `step` until a batch comes back with fewer than `batch` of what it `counted`."""
+    def _repeat(self, step: Callable[[], Tally], size: Callable[[Tally], int]) -> Tally:
+        """Run `step` until a batch comes back short (`size` says how full it was)."""
         total = Tally()
         for _ in self._batches():
             batch = step()
             total += batch
-            if getattr(batch, counted) < self.batch:
+            if size(batch) < self.batch:
                 break
         return total
 
