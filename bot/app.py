@@ -3,6 +3,7 @@ together. Nothing imports it but the command line and the tests that start the s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.core.desk import Desk
 from bot.core.people import Platform
 from bot.core.ports import Accounts, Notifier
+from bot.core.registry.model import Registry
 from bot.core.requests.model import Request
 from bot.core.signing import Signer
 from bot.matrix.adapter import MatrixAdapter
@@ -31,6 +33,7 @@ from bot.service.limits import RateLimit
 from bot.service.metrics import Metrics
 from bot.service.nudges import Nudges
 from bot.service.reloader import RegistryHolder
+from bot.service.retention import ROUNDS, Purge
 from bot.service.settings import Settings
 from bot.service.web import Beside, create_app
 from bot.service.worker import Worker
@@ -41,6 +44,7 @@ from bot.store.leases import SqlLeases
 from bot.store.outbox import SqlOutbox
 from bot.store.reminders import SqlReminders
 from bot.store.requests import SqlStore
+from bot.store.retention import SqlRetention
 
 
 @dataclass
@@ -73,6 +77,28 @@ def desk_for(settings: Settings, store: SqlStore, clock: Clock, metrics: Metrics
     if settings.triage_channel_id:
         triage["mattermost"] = settings.triage_channel_id
     return Desk(store, store, clock, platforms_of(settings), triage=triage, observer=observe)
+
+
+def purge_for(
+    settings: Settings,
+    store: SqlStore,
+    registry: Callable[[], Registry],
+    clock: Clock,
+    metrics: Metrics | None = None,
+    *,
+    rounds: int | None = ROUNDS,
+) -> Purge:
+    """Retention applied to the store: by the worker (a chore, `rounds` batches at a time),
+    or `animation-bot purge` (until nothing is left)."""
+    return Purge(
+        SqlRetention(store.engine),
+        registry,
+        clock,
+        periods=settings.periods(),
+        platforms=platforms_of(settings),
+        rounds=rounds,
+        observer=metrics.purged if metrics else None,
+    )
 
 
 def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
@@ -126,6 +152,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             interval=settings.reminder_interval,
             observer=metrics.nudge,
         )
+        purge = purge_for(settings, store, lambda: holder.directory.registry, clock, metrics)
         worker = Worker(
             outbox,
             notifiers,
@@ -133,7 +160,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Bot:
             lease=timedelta(seconds=settings.outbox_lease),
             max_delay=settings.retry_max_delay,
             observer=metrics.delivery,
-            chores=[nudges],
+            chores=[nudges, purge],
         )
     wake = worker.wake.set if worker else (lambda: None)
     inbound = Inbound(

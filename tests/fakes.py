@@ -102,7 +102,7 @@ class MemoryOutbox:
     def enqueue(self, messages: Sequence[Message], *, now: datetime) -> None:
         with self._lock:
             for message in messages:
-                number = len(self.rows) + 1
+                number = max(self.rows, default=0) + 1
                 self.rows[number] = _Row(number, message, f"key-{number}", due=now)
 
     def claim(
@@ -216,6 +216,7 @@ class MemoryRequestStore:
             for r in self.requests.values()
             if (r.requester.platform, r.requester.id) == (requester.platform, requester.id)
             and (requester.id or r.requester.handle == requester.handle)
+            and not r.anonymised_at
         ]
         return sorted(mine, key=lambda r: -r.id)[:limit]
 

@@ -28,7 +28,7 @@ from tests.hostile_world import (
     registry_with_our_animator,
     sqlite_read_only,
 )
-from tests.live import LiveBot, connected_env, drained, free_port, health, start_bot
+from tests.live import LiveBot, connected_env, drained, free_port, health, run_cli, start_bot
 from tests.stores import PG_URL, empty_engine
 from tests.waiting import wait_for
 
@@ -175,6 +175,11 @@ def test_every_failure_on_sqlite_leaves_no_personal_data(
         sqlite_read_only(database, on=False)
         drained(bot, timeout=60)
         assert_nothing_personal(bot)
+        env = {"ANIMATION_REGISTRY": str(tmp_path / "referents.yaml")}
+        for moment, done in (("2100-01-01", "closes : 0"), ("2100-06-01", "anonymisées : 0")):
+            purged = run_cli(["purge", "--maintenant", moment], workdir=tmp_path, env=env)
+            assert purged.returncode == 0 and done not in purged.stdout, purged.stdout
+            assert leaked(purged.stdout + purged.stderr) == []  # the confidential ones, erased
     finally:
         bot.stop()
 

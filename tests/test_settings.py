@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.service.settings import load_settings
+from bot.core.requests.retention import Periods
+from bot.service.settings import explain, load_settings
 
 
 def test_defaults() -> None:
@@ -89,3 +90,46 @@ def test_a_timeout_longer_than_the_default_lease_is_refused() -> None:
         load_settings({"ANIMATION_MATTERMOST_TIMEOUT": "25"})
     assert load_settings({"ANIMATION_MATTERMOST_TIMEOUT": "25", "ANIMATION_OUTBOX_LEASE": "28"})
     assert load_settings({}).outbox_lease == 20
+
+
+def test_retention_periods_default_to_the_register() -> None:
+    assert load_settings({}).periods() == Periods(
+        closed=12, confidential_closed=3, confidential_open=6
+    )
+    chosen = {
+        "ANIMATION_RETENTION_MONTHS": "24",
+        "ANIMATION_CONFIDENTIAL_RETENTION_MONTHS": "24",
+        "ANIMATION_CONFIDENTIAL_MAX_OPEN_MONTHS": "1",
+    }
+    assert load_settings(chosen).periods() == Periods(24, 24, 1)
+
+
+@pytest.mark.parametrize(
+    ("environ", "said"),
+    [
+        (
+            {"ANIMATION_RETENTION_MONTHS": "0"},
+            "ANIMATION_RETENTION_MONTHS est un nombre de mois : au moins 1",
+        ),
+        (
+            {"ANIMATION_CONFIDENTIAL_MAX_OPEN_MONTHS": "-6"},
+            "ANIMATION_CONFIDENTIAL_MAX_OPEN_MONTHS est un nombre de mois : au moins 1",
+        ),
+        (
+            {"ANIMATION_CONFIDENTIAL_RETENTION_MONTHS": "13"},
+            "ANIMATION_CONFIDENTIAL_RETENTION_MONTHS ne peut pas dépasser "
+            "ANIMATION_RETENTION_MONTHS : une demande confidentielle n'est jamais gardée plus "
+            "longtemps qu'une autre",
+        ),
+        (
+            {"ANIMATION_RETENTION_MONTHS": "2", "ANIMATION_CONFIDENTIAL_RETENTION_MONTHS": "3"},
+            "ANIMATION_CONFIDENTIAL_RETENTION_MONTHS ne peut pas dépasser",
+        ),
+    ],
+)
+def test_retention_periods_are_checked_in_french(environ: dict[str, str], said: str) -> None:
+    with pytest.raises(ValidationError) as error:
+        load_settings(environ)
+    header, message = explain(error.value).splitlines()
+    assert header == f"Configuration invalide : vérifie {said.split()[0]}."
+    assert message.startswith(said)

@@ -15,8 +15,10 @@ from tests.waiting import wait_for
 
 
 class Chore:
-    def __init__(self, outbox: MemoryOutbox, now: datetime, *, fails: bool = False) -> None:
-        self.interval = 3600.0
+    def __init__(
+        self, outbox: MemoryOutbox, now: datetime, *, fails: bool = False, interval: float = 3600
+    ) -> None:
+        self.interval = interval
         self.outbox, self.now, self.fails = outbox, now, fails
         self.runs = 0
 
@@ -58,3 +60,13 @@ def test_a_failing_chore_leaves_the_deliveries(clock: FakeClock) -> None:
     worker = Worker(outbox, {"mattermost": notifier}, clock, chores=[chore])
     run(worker, lambda: notifier.texts == ["un"])
     assert chore.runs == 1
+
+
+def test_each_chore_at_its_own_interval(clock: FakeClock) -> None:
+    """The reminders every minute, the purge every five: the slower one is not run as often
+    as the quicker."""
+    outbox, notifier = MemoryOutbox(), RecordingNotifier()
+    quick, slow = Chore(outbox, clock.now(), interval=0.0), Chore(outbox, clock.now())
+    worker = Worker(outbox, {"mattermost": notifier}, clock, chores=[quick, slow])
+    run(worker, lambda: quick.runs >= 3)
+    assert slow.runs == 1

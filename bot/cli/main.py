@@ -14,6 +14,7 @@ from pydantic import SecretStr, ValidationError
 from bot import __version__
 from bot.cli import ask
 from bot.cli.french import FrenchParser
+from bot.cli.purge import register as register_purge
 from bot.cli.tools import (
     annuaire_command,
     coverage_command,
@@ -141,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     site.set_defaults(run=annuaire_command)
 
     ask.register(sub)
+    register_purge(sub)
     return parser
 
 

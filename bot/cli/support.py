@@ -7,11 +7,22 @@ import sys
 from bot.core.clock import SystemClock
 from bot.core.matching.directory import Directory
 from bot.core.registry.catalog import CatalogError, load_catalog
-from bot.core.registry.model import RegistryError, build_registry, read_registry_text
+from bot.core.registry.model import (
+    Registry,
+    RegistryError,
+    build_registry,
+    read_registry_text,
+)
 from bot.service.settings import Settings
 
 
 def load_directory(settings: Settings) -> Directory | None:
+    registry = load_registry(settings)
+    return None if registry is None else Directory.of(registry)
+
+
+def load_registry(settings: Settings) -> Registry | None:
+    """The registry, or None once said why (without the indexes `qui` needs)."""
     try:
         registry = build_registry(
             read_registry_text(settings.registry),
@@ -25,4 +36,4 @@ def load_directory(settings: Settings) -> Directory | None:
     except CatalogError as error:
         print(error, file=sys.stderr)
         return None
-    return Directory.of(registry)
+    return registry

@@ -140,6 +140,8 @@ class Desk:
                 "Je ne trouve pas cette demande : retrouve les tiennes avec "
                 f"`{markup.command('mes-demandes')}`."
             )
+        if before.anonymised_at is not None:
+            return Outcome(say.anonymised_text(before))
         refusal = allowed(before, action, animator_id)
         if refusal:
             return Outcome(say.refusal(registry, before, refusal), before)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.core.people import Account, Platform
 from bot.core.requests.messages import Message
 from bot.core.requests.model import Request
+from bot.core.requests.retention import Retention as Retention  # defined beside its rules
 from bot.core.stats import Fact
 
 

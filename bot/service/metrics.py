@@ -118,6 +118,13 @@ class Metrics:
             ["step"],
             registry=self.registry,
         )
+        self.retention = Counter(
+            "animation_retention",
+            "What this replica's purges did: requests closed (open too long) and anonymised, "
+            "messages and conversations erased.",
+            ["event"],
+            registry=self.registry,
+        )
         if outbox_counts is not None:
             self.registry.register(_OutboxCollector(outbox_counts))
 
@@ -144,6 +151,9 @@ class Metrics:
 
     def nudge(self, step: str) -> None:
         self.nudges.labels(step=step).inc()
+
+    def purged(self, event: str, count: int) -> None:
+        self.retention.labels(event=event).inc(count)
 
     def reload(self, outcome: str) -> None:
         self.reloads.labels(outcome=outcome).inc()

@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.requests.retention import Periods
 from bot.core.signing import MIN_SECRET_LENGTH, split_keys
 
 PREFIX = "ANIMATION_"
@@ -74,6 +75,12 @@ class Settings(BaseSettings):
     outbox_lease: float = Field(default=20.0, gt=0, validate_default=True)
     # How often the worker looks for reminders and digests due, in seconds.
     reminder_interval: float = Field(default=60.0, gt=0)
+    # Retention, in calendar months (README, « Données personnelles »): a closed request is
+    # anonymised after the first, a confidential one after the second, and a confidential
+    # one still open is closed after the third.
+    retention_months: int = 12
+    confidential_retention_months: int = Field(default=3, validate_default=True)
+    confidential_max_open_months: int = 6
     # How often the registry file is checked for changes, in seconds.
     reload_interval: float = Field(default=2.0, gt=0)
     # Slash-command requests larger than this are refused before parsing.
@@ -117,6 +124,22 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator(
+        "retention_months", "confidential_retention_months", "confidential_max_open_months"
+    )
+    @classmethod
+    def _months(cls, value: int, info: ValidationInfo) -> int:
+        name = f"{PREFIX}{str(info.field_name).upper()}"
+        if value < 1:
+            raise ValueError(f"{name} est un nombre de mois : au moins 1")
+        general = info.data.get("retention_months")
+        if info.field_name == "confidential_retention_months" and general and value > general:
+            raise ValueError(
+                f"{name} ne peut pas dépasser {PREFIX}RETENTION_MONTHS : une demande "
+                "confidentielle n'est jamais gardée plus longtemps qu'une autre"
+            )
+        return value
+
     @field_validator("secret")
     @classmethod
     def _sound_keys(cls, value: SecretStr | None) -> SecretStr | None:
@@ -145,6 +168,14 @@ class Settings(BaseSettings):
     def signing_keys(self) -> tuple[str, ...]:
         """`ANIMATION_SECRET`'s keys, comma-separated: the first signs, every one verifies."""
         return split_keys(self.secret.get_secret_value()) if self.secret else ()
+
+    def periods(self) -> Periods:
+        """How long requests are kept (`requests.retention`)."""
+        return Periods(
+            closed=self.retention_months,
+            confidential_closed=self.confidential_retention_months,
+            confidential_open=self.confidential_max_open_months,
+        )
 
     def token_values(self) -> tuple[str, ...]:
         return tuple(t.get_secret_value() for t in self.command_tokens)

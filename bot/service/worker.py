@@ -64,7 +64,7 @@ class Worker:
     ) -> None:
         self.outbox = outbox
         self.chores = tuple(chores)
-        self._chores_due = 0.0  # monotonic time of the next round of chores
+        self._chores_due = [0.0] * len(self.chores)  # monotonic time each is due again
         self.notifiers = dict(notifiers)
         self.clock = clock
         self.lease = lease
@@ -185,8 +185,7 @@ class Worker:
     async def run(self, *, idle: float = 1.0) -> None:
         """Deliver until `stop()`: at once when woken, else every `idle` seconds."""
         while not self.stopping:
-            if self.chores and time.monotonic() >= self._chores_due:
-                self._chores_due = time.monotonic() + min(c.interval for c in self.chores)
+            if any(time.monotonic() >= due for due in self._chores_due):
                 await asyncio.to_thread(self.run_chores)
             try:
                 handled = await asyncio.to_thread(self.run_once)
@@ -200,7 +199,11 @@ class Worker:
                 await asyncio.wait_for(self.wake.wait(), timeout=idle)
 
     def run_chores(self) -> None:
-        for chore in self.chores:
+        """Each chore due, each at its own interval."""
+        for index, chore in enumerate(self.chores):
+            if time.monotonic() < self._chores_due[index]:
+                continue
+            self._chores_due[index] = time.monotonic() + chore.interval
             try:
                 chore.run_once()
             except Exception:  # the database: the next round tries again

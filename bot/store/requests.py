@@ -42,6 +42,7 @@ def request_of(row: Row[Any]) -> Request:
         claimed_at=row.claimed_at,
         closed_by=row.closed_by,
         closed_at=row.closed_at,
+        anonymised_at=row.anonymised_at,
     )
 
 
@@ -70,6 +71,7 @@ def columns_of(request: Request) -> dict[str, Any]:
         "claimed_at": request.claimed_at,
         "closed_by": request.closed_by,
         "closed_at": request.closed_at,
+        "anonymised_at": request.anonymised_at,
     }
 
 
@@ -154,10 +156,12 @@ class SqlStore:
         return True
 
     def of_requester(self, requester: Account, *, limit: int = 20) -> list[Request]:
-        """Their requests: by platform id, or, offline (no id), by name among offline ones."""
+        """Their requests: by platform id, or, offline (no id), by name among offline ones;
+        never an anonymised one (it has nobody left)."""
         query = select(requests).where(
             (requests.c.requester_platform == requester.platform)
             & (requests.c.requester_id == requester.id)
+            & requests.c.anonymised_at.is_(None)
         )
         if not requester.id:
             query = query.where(requests.c.requester_name == requester.handle)

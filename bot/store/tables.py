@@ -72,6 +72,8 @@ requests = Table(
     Column("claimed_at", UtcDateTime),
     Column("closed_by", String(64)),
     Column("closed_at", UtcDateTime),
+    # When its people and words were erased, its retention period over (revision 0006).
+    Column("anonymised_at", UtcDateTime),
 )
 
 # Each co-animator's copy of a request: where it is, and which account received it.
@@ -109,6 +111,7 @@ outbox = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("sent_at", UtcDateTime),
     Index("outbox_due", "status", "next_attempt_at"),
+    Index("outbox_request", "request_id"),  # a request's messages, erased with it
     UniqueConstraint("key", name="outbox_key"),
 )
 

@@ -148,6 +148,15 @@ def closed(request: Request, animator_id: str, at: datetime) -> Request:
     )
 
 
+# `closed_by` of a request the bot closed itself, its retention period over: not a registry
+# id (those are slugs), so never anyone's.
+AUTOMATIC = "(automatique)"
+
+
+def closed_automatically(request: Request, at: datetime) -> Request:
+    return replace(request, status="closed", closed_by=AUTOMATIC, closed_at=at)
+
+
 def reassigned(request: Request, animator_id: str) -> Request:
     return replace(
         request, status="open", assignees=(animator_id,), claimed_by=None, claimed_at=None

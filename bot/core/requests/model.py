@@ -80,6 +80,8 @@ class Request:
     claimed_at: datetime | None = None
     closed_by: str | None = None
     closed_at: datetime | None = None
+    # When its person and its words were erased, its retention period over (`retention`).
+    anonymised_at: datetime | None = None
 
     @property
     def owner(self) -> str | None:

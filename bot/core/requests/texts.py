@@ -14,7 +14,7 @@ from bot.core.clock import PARIS
 from bot.core.people import PLATFORM_NAMES
 from bot.core.registry.model import Registry
 from bot.core.registry.schema import Animator
-from bot.core.requests.lifecycle import Refusal, Routing
+from bot.core.requests.lifecycle import AUTOMATIC, Refusal, Routing
 from bot.core.requests.model import CONTACT_METHODS, Request
 from bot.core.text import french_date, md_escape, quote_block, shorten
 
@@ -155,10 +155,25 @@ def to_animator(registry: Registry, request: Request) -> str:
     return "\n".join(lines)
 
 
+def closer(registry: Registry, request: Request) -> str:
+    """« par @camille », or « automatiquement » when the bot closed it (`retention`)."""
+    if request.closed_by == AUTOMATIC:
+        return "automatiquement"
+    return f"par {mention(registry, request.closed_by)}"
+
+
+def anonymised_text(request: Request) -> str:
+    """Said of a request whose retention period is over, whatever is asked of it."""
+    return (
+        f"La demande n° {request.id} est anonymisée : sa durée de conservation est passée, il "
+        f"n'en reste que son type et ses dates. Tes demandes : `{markup.command('mes-demandes')}`"
+    )
+
+
 def status_line(registry: Registry, request: Request) -> str:
     """What the co-animator's message turns into once someone acts."""
     if request.status == "closed" and request.closed_at:
-        return f"☑️ Close par {mention(registry, request.closed_by)} {at(request.closed_at)}"
+        return f"☑️ Close {closer(registry, request)} {at(request.closed_at)}"
     if request.status == "claimed" and request.claimed_at:
         who = mention(registry, request.claimed_by)
         return f"✅ Prise en charge par {who} {at(request.claimed_at)}"
@@ -208,8 +223,11 @@ def age(created: datetime, now: datetime) -> str:
 
 def listing_line(registry: Registry, request: Request, now: datetime) -> str:
     status = STATUS_LABELS.get(request.status, request.status)
-    who = mention(registry, request.owner) if request.owner else assignees_text(registry, request)
     lock = "🔒 " if request.confidential else ""
+    if request.anonymised_at is not None:  # nobody left to name
+        label = category_label(registry, request)
+        return f"- n° {request.id} · {lock}{label} · {status}, anonymisée"
+    who = mention(registry, request.owner) if request.owner else assignees_text(registry, request)
     return (
         f"- n° {request.id} · {lock}{category_label(registry, request)} · {status} · "
         f"{who} · {age(request.created_at, now)}"
@@ -219,7 +237,7 @@ def listing_line(registry: Registry, request: Request, now: datetime) -> str:
 def refusal(registry: Registry, request: Request, why: Refusal) -> str:
     """Why a click did nothing, for the person who clicked."""
     if why == "closed":
-        return f"Cette demande est déjà close, par {mention(registry, request.closed_by)}."
+        return f"Cette demande est déjà close, {closer(registry, request)}."
     if why == "taken":
         return f"Trop tard : {mention(registry, request.claimed_by)} s'en occupe déjà."
     if why == "not_yours":
