@@ -5,7 +5,7 @@ one with nobody and nothing in it).
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-09
+Create Date: 2026-12-02
 """
 
 from __future__ import annotations
