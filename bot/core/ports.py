@@ -143,12 +143,20 @@ class DirectRooms(Protocol):
 
 class DeliveryError(Exception):
     """A platform refused or failed a delivery. `retryable`: it may work later (network,
-    rate limit, server error); otherwise it never will, and the message is dead-lettered."""
+    rate limit, server error); otherwise it never will, and the message is dead-lettered.
 
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+    Its message is the outbox's `last_error`: a status, an error's class or a fixed
+    sentence, never words that came from outside (a server's error body can quote what
+    was sent). Those go in `detail`, for a person at the command line only (`install`).
+    """
+
+    def __init__(
+        self, message: str, *, retryable: bool, status: int | None = None, detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.detail = detail
 
 
 class LeaseLost(Exception):
@@ -250,4 +258,4 @@ class Outbox(Protocol):
     def dead(self, item: OutboxItem, *, error: str) -> bool: ...
 
     def counts(self) -> dict[str, int]:
-        """How many messages are pending, sent and dead."""
+        """How many messages are pending, sent, dead and dropped."""
