@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
+from bot.cli import backup
 from bot.cli.support import load_directory
 from bot.cli.tools import (
     annuaire_command,
@@ -109,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
         help="ajoute les chiffres des demandes, lus dans ANIMATION_DATABASE_URL",
     )
     site.set_defaults(run=annuaire_command)
+    backup.register(sub)
 
     ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
     ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
