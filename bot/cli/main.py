@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
 
-from bot.cli import backup
+from bot.cli import backup, outbox
 from bot.cli.support import load_directory
 from bot.cli.tools import (
     annuaire_command,
@@ -111,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     site.set_defaults(run=annuaire_command)
     backup.register(sub)
+    outbox.register(sub)
 
     ask = sub.add_parser("ask", help="répond à /animation TEXTE sans Mattermost")
     ask.add_argument("--user", default="moi", help="nom de la personne qui demande")
