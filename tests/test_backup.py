@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.backup import libpq_url
 from bot.store import restore
 from bot.store.backup import DATABASE, MATRIX, BackupError, back_up, sqlite_file
 from bot.store.engine import make_engine, migrate
@@ -218,3 +219,18 @@ def test_known_revisions_are_restored(revision: str | None) -> None:
 def test_a_backup_from_a_newer_version_is_refused() -> None:
     with pytest.raises(BackupError, match="ne connaît pas"):
         restore.check_revision("0099")
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("postgresql+psycopg://bot:pw@db:5433/animation", "postgresql://bot@db:5433/animation"),
+        (
+            "postgresql+psycopg://bot@db/a?sslmode=require&password=pw",
+            "'postgresql://bot@db/a?sslmode=require'",
+        ),
+        ("postgresql+psycopg:///animation", "postgresql:///animation"),
+    ],
+)
+def test_pg_dump_is_given_the_url_without_its_password(url: str, said: str) -> None:
+    assert libpq_url(url) == said

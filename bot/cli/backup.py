@@ -58,7 +58,7 @@ def backup_command(args: argparse.Namespace, settings: Settings) -> int:
             "La base PostgreSQL se sauvegarde avec pg_dump (cohérent pendant que le service "
             "tourne) ; lance :",
             f"  pg_dump --format=custom --file={shlex.quote(str(folder / DUMP))} "
-            f"{_libpq(settings.database_url)}",
+            f"{libpq_url(settings.database_url)}",
             "Le mot de passe se donne par PGPASSWORD ou ~/.pgpass, jamais dans la commande.",
             sep="\n",
         )
@@ -126,7 +126,7 @@ def _say_pg_restore(manifest: restore.Manifest, url: str, *, replace: bool) -> N
     print(
         "La base PostgreSQL se restaure avec pg_restore, service arrêté, dans une base vide "
         "(createdb), ou avec --clean pour écraser la base présente ; lance :",
-        f"  pg_restore --no-owner --exit-on-error {clean}--dbname={_libpq(url)} "
+        f"  pg_restore --no-owner --exit-on-error {clean}--dbname={libpq_url(url)} "
         f"{shlex.quote(str(dump))}",
         "Le service migre le schéma à son démarrage.",
         sep="\n",
@@ -153,8 +153,8 @@ def _held_by_nobody(store: Path) -> None:
         lock.release()
 
 
-def _libpq(url: str) -> str:
+def libpq_url(url: str) -> str:
     """The database URL as libpq reads it (pg_dump, pg_restore), its password left out."""
-    parsed = make_url(url).set(drivername="postgresql", password=None)
+    parsed = make_url(url).set(drivername="postgresql")._replace(password=None)  # `set` keeps it
     parsed = parsed.difference_update_query(["password"])
     return shlex.quote(parsed.render_as_string(hide_password=False))
