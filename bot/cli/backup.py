@@ -19,9 +19,10 @@ from bot.store.backup import DUMP, MATRIX, BackupError, back_up, sqlite_file
 from bot.store.engine import make_engine, migrate, schema_revisions
 
 KEEP_IT_SAFE = (
-    "Elle contient des données personnelles (les demandes, qui les a faites, les clés de "
-    "chiffrement du bot sur Tchap) : garde-la aussi bien que la base, hors de portée. "
-    "ANIMATION_SECRET n'y est pas : garde-le à part."
+    "Elle contient des données personnelles (les demandes, qui les a faites) et, avec "
+    "Tchap, la session et les clés de chiffrement du bot : garde-la aussi bien que la "
+    "base, hors de portée. ANIMATION_SECRET et les jetons Mattermost n'y sont pas : "
+    "garde-les à part."
 )
 
 
@@ -76,14 +77,15 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
         _check(manifest, database, replace=args.remplacer, store=settings.matrix_store)
         if database is not None:
             _restore_database(manifest, database, settings.database_url)
-        else:
-            _say_pg_restore(manifest, settings.database_url, replace=args.remplacer)
         if manifest.matrix_store:
             _restore_store(manifest, settings.matrix_store, moment=moment)
     except BackupError as error:
         print(error, file=sys.stderr)
         return 1
-    print(f"Sauvegarde du {manifest.created_at} restaurée : tu peux démarrer le service.")
+    if database is None:
+        _say_pg_restore(manifest, settings.database_url, replace=args.remplacer)
+    else:
+        print(f"Sauvegarde du {manifest.created_at} restaurée : tu peux démarrer le service.")
     return 0
 
 
@@ -118,19 +120,19 @@ def _restore_database(manifest: restore.Manifest, database: Path, url: str) -> N
 
 
 def _say_pg_restore(manifest: restore.Manifest, url: str, *, replace: bool) -> None:
+    """The database is pg_restore's to put back: its exact command, for the dump there."""
     dump = manifest.folder / DUMP
-    if not dump.is_file():
-        print(f"Pas de {DUMP} dans la sauvegarde : la base PostgreSQL n'est pas restaurée.")
-        return
     clean = "--clean --if-exists " if replace else ""
     print(
         "La base PostgreSQL se restaure avec pg_restore, service arrêté, dans une base vide "
-        "(createdb), ou avec --clean pour écraser la base présente ; lance :",
+        "(createdb) ou, avec --remplacer, par-dessus celle qui est là ; lance :",
         f"  pg_restore --no-owner --exit-on-error {clean}--dbname={libpq_url(url)} "
         f"{shlex.quote(str(dump))}",
-        "Le service migre le schéma à son démarrage.",
+        "Puis démarre le service : il migre le schéma à son démarrage.",
         sep="\n",
     )
+    if not dump.is_file():
+        print(f"{DUMP} n'est pas dans la sauvegarde : donne le chemin de ton dump à la place.")
 
 
 def _restore_store(manifest: restore.Manifest, store: Path, *, moment: datetime) -> None:

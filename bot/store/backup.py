@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -167,6 +168,7 @@ def write_manifest(folder: Path, *, moment: datetime, database: dict[str, object
     manifest = {
         "format": FORMAT,
         "created_at": moment.isoformat(),
+        "bot_version": version("animation-bot"),
         "database": database,
         "matrix_store": MATRIX if (folder / MATRIX).is_dir() else None,
         "files": [asdict(copied) for copied in describe(folder)],

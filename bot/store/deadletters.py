@@ -33,7 +33,7 @@ ERROR_SHAPE = re.compile(
 @dataclass(frozen=True)
 class DeadLetter:
     """What an operator may see of a dead letter: where and what it was, never its text.
-    `last_due`: when its last attempt was due (it was made then, or within a second)."""
+    `last_due`: when its last attempt was due (it was made then, or soon after)."""
 
     id: int
     platform: str
