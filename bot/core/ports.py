@@ -144,11 +144,7 @@ class DirectRooms(Protocol):
 class DeliveryError(Exception):
     """A platform refused or failed a delivery. `retryable`: it may work later (network,
     rate limit, server error); otherwise it never will, and the message is dead-lettered.
-
-    Its message is the outbox's `last_error`: a status, an error's class or a fixed
-    sentence, never words that came from outside (a server's error body can quote what
-    was sent). Those go in `detail`, for a person at the command line only (`install`).
-    """
+    Its message is stored (`last_error`): never a server's words, kept in `detail`."""
 
     def __init__(
         self, message: str, *, retryable: bool, status: int | None = None, detail: str = ""
