@@ -234,3 +234,15 @@ def test_a_backup_from_a_newer_version_is_refused() -> None:
 )
 def test_pg_dump_is_given_the_url_without_its_password(url: str, said: str) -> None:
     assert libpq_url(url) == said
+
+
+def test_a_file_gone_while_the_store_is_copied_is_left_out(tmp_path: Path) -> None:
+    store = matrix_store(tmp_path / "matrix")
+    (store / "next-batch.new").symlink_to(tmp_path / "renamed-meanwhile")  # listed, then gone
+    folder = back_up(tmp_path / "out", moment=MOMENT, database=None, matrix_store=store)
+    assert sorted(p.name for p in (folder / MATRIX).iterdir()) == [
+        "@bot:localhost_DEVICE.db",
+        "lock",
+        "next-batch",
+        "session.json",
+    ]

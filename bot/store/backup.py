@@ -92,18 +92,20 @@ def schema_revision(database: Path) -> str | None:
 
 def copy_folder(source: Path, target: Path, *, skip: Collection[str] = ()) -> None:
     """Every file under `source` into `target`: SQLite ones through the backup API, the
-    others as they are (their mode kept: a session file stays private). Names in `skip`
-    (a lock) and SQLite's companion files are left out."""
+    others as they are. Names in `skip` (a lock) and SQLite's companion files are left
+    out, and so is a file gone meanwhile (a temporary one, renamed into place)."""
     for path in sorted(source.rglob("*")):
         if path.is_dir() or path.name in skip or path.name.endswith(SIDECARS):
             continue
         destination = target / path.relative_to(source)
         destination.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if is_sqlite(path):
-            copy_sqlite(path, destination)
-            os.chmod(destination, 0o600)
-        else:
-            shutil.copy2(path, destination)
+        try:
+            if is_sqlite(path):
+                copy_sqlite(path, destination)
+            else:
+                shutil.copy2(path, destination)
+        except FileNotFoundError:
+            continue
 
 
 def describe(folder: Path) -> list[Copied]:
