@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import shlex
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +16,15 @@ from sqlalchemy.engine import make_url
 from bot.matrix.storelock import LOCK, StoreLock
 from bot.service.settings import Settings
 from bot.store import restore
-from bot.store.backup import DUMP, MATRIX, BackupError, back_up, sqlite_file
+from bot.store.backup import (
+    DATABASE,
+    DUMP,
+    MATRIX,
+    BackupError,
+    back_up,
+    schema_revision,
+    sqlite_file,
+)
 from bot.store.engine import make_engine, migrate, schema_revisions
 
 KEEP_IT_SAFE = (
@@ -50,10 +59,12 @@ def backup_command(args: argparse.Namespace, settings: Settings) -> int:
             matrix_store=settings.matrix_store,
             skip={LOCK},
         )
-    except BackupError as error:
-        print(error, file=sys.stderr)
+    except (BackupError, OSError, sqlite3.Error) as error:
+        print(_failure("Sauvegarde", error), file=sys.stderr)
         return 1
     print(f"Sauvegarde écrite dans {folder}.")
+    if database is not None:
+        print(f"La base SQLite {database} y est, au schéma {schema_revision(folder / DATABASE)}.")
     if database is None:
         print(
             "La base PostgreSQL se sauvegarde avec pg_dump (cohérent pendant que le service "
@@ -79,8 +90,8 @@ def restore_command(args: argparse.Namespace, settings: Settings) -> int:
             _restore_database(manifest, database, settings.database_url)
         if manifest.matrix_store:
             _restore_store(manifest, settings.matrix_store, moment=moment)
-    except BackupError as error:
-        print(error, file=sys.stderr)
+    except (BackupError, OSError, sqlite3.Error) as error:
+        print(_failure("Restauration", error), file=sys.stderr)
         return 1
     if database is None:
         _say_pg_restore(manifest, settings.database_url, replace=args.remplacer)
@@ -153,6 +164,14 @@ def _held_by_nobody(store: Path) -> None:
         if not lock.take():
             raise BackupError(f"Un service utilise le magasin Matrix {store} : arrête-le d'abord.")
         lock.release()
+
+
+def _failure(what: str, error: Exception) -> str:
+    """A refusal as it is; a system's or SQLite's error by its class and file, never more."""
+    if isinstance(error, BackupError):
+        return str(error)
+    where = f" ({error.filename})" if isinstance(error, OSError) and error.filename else ""
+    return f"{what} impossible : {type(error).__name__}{where}."
 
 
 def libpq_url(url: str) -> str:
