@@ -163,7 +163,7 @@ class MemoryOutbox:
 
     def counts(self) -> dict[str, int]:
         statuses = [row.status for row in self.rows.values()]
-        return {status: statuses.count(status) for status in ("pending", "sent", "dead")}
+        return {status: statuses.count(status) for status in ("pending", "sent", "dead", "dropped")}
 
     def messages(self) -> list[Message]:
         """Everything enqueued, in order: the transcript."""

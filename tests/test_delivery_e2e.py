@@ -116,7 +116,7 @@ def test_mattermost_down_then_failing_then_rate_limited(setup: tuple[FakeMatterm
         assert all(len(c) == 0 for c in delivered(fake))
         fake.failing = None
         # Once nothing is left to send, nothing more can arrive: count then.
-        assert drained(bot, timeout=60) == {"pending": 0, "sent": 150, "dead": 0}
+        assert drained(bot, timeout=60) == {"pending": 0, "sent": 150, "dead": 0, "dropped": 0}
         assert_exactly_once(fake, 50)
         assert any(r.path == "/api/v4/posts" for r in fake.requests)
     finally:

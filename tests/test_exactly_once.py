@@ -70,7 +70,7 @@ def test_killed_right_after_a_post_was_stored_restarted_as_shipped(
     restarted = start(workdir, fake)
     try:
         # Its messages come back once the killed replica's lease lapses (20 s).
-        assert drained(restarted, timeout=90) == {"pending": 0, "sent": 30, "dead": 0}
+        assert drained(restarted, timeout=90) == {"pending": 0, "sent": 30, "dead": 0, "dropped": 0}
         assert lost_and_doubled(fake, 10) == (0, 0), landed(fake)
     finally:
         restarted.stop()
@@ -97,7 +97,12 @@ def test_two_replicas_and_a_slow_server_post_each_message_once(
     try:
         for number in range(30):
             ask(replicas, number)
-        assert drained(replicas[0], timeout=150) == {"pending": 0, "sent": 90, "dead": 0}
+        assert drained(replicas[0], timeout=150) == {
+            "pending": 0,
+            "sent": 90,
+            "dead": 0,
+            "dropped": 0,
+        }
         assert lost_and_doubled(fake, 30) == (0, 0), landed(fake)
         created = [r for r in fake.requests if (r.method, r.path) == ("POST", "/api/v4/posts")]
         assert len(created) == len(fake.posts) == 90
@@ -141,7 +146,7 @@ def test_soak_two_replicas_random_faults_and_a_kill(workdir: Path, shared_databa
         lost, doubled = lost_and_doubled(fake, SOAK)
         print(f"soak: {SOAK} requests, {counts}, faults {faults.drawn}, lost {lost}, x2 {doubled}")
         assert (lost, doubled) == (0, 0), landed(fake)
-        assert counts == {"pending": 0, "sent": SOAK * len(PLACES), "dead": 0}
+        assert counts == {"pending": 0, "sent": SOAK * len(PLACES), "dead": 0, "dropped": 0}
         assert min(faults.drawn.get(kind, 0) for kind in ("error", "slow", "dropped")) > 0
     finally:
         for bot in replicas:

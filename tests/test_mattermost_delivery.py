@@ -50,7 +50,7 @@ def test_a_retry_finds_the_post_whose_answer_was_lost(world: World) -> None:
     assert post is not None and post.id == copy["id"]  # its buttons will be accepted
     looked = [r for r in world.fake.requests if r.method == "GET" and r.path.endswith("/posts")]
     assert len(looked) == 1
-    assert world.worker.outbox.counts() == {"pending": 0, "sent": 3, "dead": 0}
+    assert world.worker.outbox.counts() == {"pending": 0, "sent": 3, "dead": 0, "dropped": 0}
 
 
 def test_a_retry_posts_what_an_earlier_attempt_did_not(world: World) -> None:
@@ -62,7 +62,7 @@ def test_a_retry_posts_what_an_earlier_attempt_did_not(world: World) -> None:
     deliver(world)
     assert len(world.fake.posts_to("camille.exemple")) == 1
     assert len(world.fake.posts_to("alice")) == 1
-    assert world.worker.outbox.counts() == {"pending": 0, "sent": 3, "dead": 0}
+    assert world.worker.outbox.counts() == {"pending": 0, "sent": 3, "dead": 0, "dropped": 0}
 
 
 def test_nothing_is_posted_once_the_lease_is_lost(world: World) -> None:

@@ -33,7 +33,7 @@ def test_lease_retry_dead_and_takeover(stores: tuple[Store, Outbox]) -> None:
     (taken_over,) = outbox.claim(now=NOW + timedelta(seconds=32), lease=LEASE, platforms=ALL)
     assert taken_over.id == second.id
     assert outbox.dead(taken_over, error="403: forbidden")
-    assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1}
+    assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1, "dropped": 0}
 
 
 def test_a_claim_taken_over_changes_nothing(stores: tuple[Store, Outbox]) -> None:
@@ -52,7 +52,7 @@ def test_a_claim_taken_over_changes_nothing(stores: tuple[Store, Outbox]) -> Non
     assert outbox.claim(now=later, lease=LEASE, platforms=ALL) == []  # still the new claim's
     assert outbox.sending(new, now=later, until=later + LEASE)
     assert outbox.sent(new, now=later)
-    assert outbox.counts() == {"pending": 1, "sent": 1, "dead": 0}
+    assert outbox.counts() == {"pending": 1, "sent": 1, "dead": 0, "dropped": 0}
     assert not outbox.sending(new, now=later, until=later + LEASE)  # sent: nothing to own
 
 

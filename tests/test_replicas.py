@@ -105,7 +105,12 @@ def test_two_replicas_one_killed_every_dm_exactly_once(tmp_path: Path) -> None:
         expected = REQUESTS * 3  # the animator's DM, the requester's, the triage line
         # The killed replica's leases expire and the other sends what it held: once the
         # shared outbox is drained, nothing more can arrive.
-        assert drained(replicas[1], timeout=90) == {"pending": 0, "sent": expected, "dead": 0}
+        assert drained(replicas[1], timeout=90) == {
+            "pending": 0,
+            "sent": expected,
+            "dead": 0,
+            "dropped": 0,
+        }
         texts = Counter(post["message"] for post in list(fake.posts.values()))
         assert killed
         assert len(fake.posts) == expected, (len(fake.posts), expected)

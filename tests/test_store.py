@@ -38,7 +38,7 @@ def test_create_stores_request_and_messages_together(stores: tuple[Store, Outbox
     stored, created = store.create(DRAFT, nonce="n1", messages_for=messages)
     assert created and stored.id > 0
     assert store.get(stored.id) == stored
-    assert outbox.counts() == {"pending": 2, "sent": 0, "dead": 0}
+    assert outbox.counts() == {"pending": 2, "sent": 0, "dead": 0, "dropped": 0}
     assert [
         i.message.text for i in outbox.claim(now=NOW, lease=timedelta(seconds=30), platforms=ALL)
     ] == [

@@ -38,7 +38,7 @@ def test_sends_in_order_and_marks_sent(outbox: MemoryOutbox, clock: FakeClock) -
     notifier = RecordingNotifier()
     assert worker(outbox, notifier, clock).run_once() == 2
     assert notifier.texts == ["un", "deux"]
-    assert outbox.counts() == {"pending": 0, "sent": 2, "dead": 0}
+    assert outbox.counts() == {"pending": 0, "sent": 2, "dead": 0, "dropped": 0}
     assert worker(outbox, notifier, clock).run_once() == 0
 
 
@@ -85,7 +85,7 @@ def test_one_platform_down_holds_only_its_own_messages(clock: FakeClock) -> None
     Worker(box, {"mattermost": mattermost, "matrix": matrix}, clock).run_once()
     assert matrix.texts == ["tchap 1", "tchap 2"]
     assert mattermost.texts == []
-    assert box.counts() == {"pending": 2, "sent": 2, "dead": 0}
+    assert box.counts() == {"pending": 2, "sent": 2, "dead": 0, "dropped": 0}
 
 
 def test_messages_of_a_platform_without_notifier_wait(clock: FakeClock) -> None:
@@ -114,7 +114,7 @@ def test_messages_of_a_platform_held_by_another_replica_are_left_untouched(
 def test_refusals_go_to_dead_letters(outbox: MemoryOutbox, clock: FakeClock) -> None:
     notifier = RecordingNotifier([DeliveryError("forbidden", retryable=False, status=403)])
     worker(outbox, notifier, clock).run_once()
-    assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1}
+    assert outbox.counts() == {"pending": 0, "sent": 1, "dead": 1, "dropped": 0}
     assert outbox.rows[1].error == "403: forbidden"
 
 
@@ -125,7 +125,7 @@ def test_retries_stop_after_max_attempts(outbox: MemoryOutbox, clock: FakeClock)
     for _ in range(6):
         deliverer.run_once()
         clock.moment += timedelta(seconds=2)
-    assert outbox.counts() == {"pending": 0, "sent": 0, "dead": 2}
+    assert outbox.counts() == {"pending": 0, "sent": 0, "dead": 2, "dropped": 0}
     assert [row.attempts for row in outbox.rows.values()] == [3, 3]
 
 

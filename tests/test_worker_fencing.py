@@ -45,7 +45,7 @@ def test_a_message_taken_over_while_it_waits_is_not_sent(clock: FakeClock) -> No
     assert taken == ["deux"]
     assert notifier.texts == ["un"]  # the fence refused « deux »: the other replica sends it
     assert outcomes == ["sent", "taken over"]
-    assert box.counts() == {"pending": 1, "sent": 1, "dead": 0}
+    assert box.counts() == {"pending": 1, "sent": 1, "dead": 0, "dropped": 0}
 
 
 def test_a_message_taken_over_during_its_send_is_left_to_the_new_holder(

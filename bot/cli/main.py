@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import SecretStr, ValidationError
 
 from bot import __version__
-from bot.cli import ask
+from bot.cli import ask, backup, outbox
 from bot.cli.french import FrenchParser
 from bot.cli.purge import register as register_purge
 from bot.cli.tools import (
@@ -140,6 +140,8 @@ def _parser() -> argparse.ArgumentParser:
         help="ajoute les chiffres des demandes, lus dans ANIMATION_DATABASE_URL",
     )
     site.set_defaults(run=annuaire_command)
+    backup.register(sub)
+    outbox.register(sub)
 
     ask.register(sub)
     register_purge(sub)

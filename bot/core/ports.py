@@ -144,12 +144,16 @@ class DirectRooms(Protocol):
 
 class DeliveryError(Exception):
     """A platform refused or failed a delivery. `retryable`: it may work later (network,
-    rate limit, server error); otherwise it never will, and the message is dead-lettered."""
+    rate limit, server error); otherwise it never will, and the message is dead-lettered.
+    Its message is stored (`last_error`): never a server's words, kept in `detail`."""
 
-    def __init__(self, message: str, *, retryable: bool, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool, status: int | None = None, detail: str = ""
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
         self.status = status
+        self.detail = detail
 
 
 class LeaseLost(Exception):
@@ -251,4 +255,4 @@ class Outbox(Protocol):
     def dead(self, item: OutboxItem, *, error: str) -> bool: ...
 
     def counts(self) -> dict[str, int]:
-        """How many messages are pending, sent and dead."""
+        """How many messages are pending, sent, dead and dropped."""

@@ -245,7 +245,7 @@ async def delivery(call: Awaitable[T]) -> T:
     except (ClientError, TimeoutError, OSError) as error:
         raise DeliveryError(type(error).__name__, retryable=True) from None
     except LocalProtocolError as error:  # a room not synced yet, a session to set up
-        raise DeliveryError(str(error)[:200], retryable=True, status=409) from None
+        raise DeliveryError(type(error).__name__, retryable=True, status=409) from None
 
 
 def _refused(answer: Any) -> DeliveryError:

@@ -80,7 +80,10 @@ class MattermostClient:
             return action()
         except _PERMANENT as error:
             raise DeliveryError(
-                str(error)[:300], retryable=False, status=_STATUS[type(error)]
+                type(error).__name__,
+                retryable=False,
+                status=_STATUS[type(error)],
+                detail=str(error)[:300],
             ) from None
         except requests.HTTPError as error:
             raise _refused(error) from None

@@ -130,7 +130,7 @@ def explain(error: DeliveryError, *, team: str) -> str:
             "Intégrations → Intégrations personnalisées → « Activer les commandes slash "
             "personnalisées » (EnableCommands)."
         )
-    return f"Mattermost a refusé l'opération (HTTP {error.status}) : {error}"
+    return f"Mattermost a refusé l'opération (HTTP {error.status}) : {error.detail or error}"
 
 
 def config_lines(installed: Installed, *, mattermost_url: str, public_url: str) -> list[str]:

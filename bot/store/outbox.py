@@ -22,6 +22,7 @@ from bot.store.tables import outbox
 
 FREED: dict[str, Any] = {"locked_until": None, "lease_holder": None}  # the claim ends
 ATTEMPTED = outbox.c.attempts + 1
+STATUSES = ("pending", "sent", "dead", "dropped")
 
 
 def new_key() -> str:
@@ -104,11 +105,12 @@ class SqlOutbox:
             return connection.execute(update(outbox).where(where).values(**values)).rowcount
 
     def counts(self) -> dict[str, int]:
-        """How many messages are pending, sent and dead: the outbox depth and dead letters."""
+        """How many messages are pending, sent, dead and dropped: the outbox depth, the dead
+        letters, and those given up (`animation-bot outbox supprime`)."""
         query = select(outbox.c.status, func.count()).group_by(outbox.c.status)
         with self.engine.connect() as connection:
             found = {str(status): int(count) for status, count in connection.execute(query)}
-        return {status: found.get(status, 0) for status in ("pending", "sent", "dead")}
+        return {status: found.get(status, 0) for status in STATUSES}
 
 
 def _held_by(holder: str) -> ColumnElement[bool]:
