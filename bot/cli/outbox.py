@@ -18,7 +18,9 @@ HEADER = ("id", "plateforme", "type", "demande", "essais", "créé (UTC)", "dern
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("outbox", help="messages en échec définitif : liste, relance, supprime")
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = parser.add_subparsers(
+        dest="action", required=True, metavar="ACTION", help="ce qu'il faut faire"
+    )
     listing = actions.add_parser("liste", aliases=["list"], help="les messages en échec")
     listing.set_defaults(run=_list)
     again = actions.add_parser("relance", aliases=["retry"], help="les remet en file d'envoi")
