@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.service.settings import Settings
 from bot.store.deadletters import DeadLetter, SqlDeadLetters
 from bot.store.engine import make_engine, migrate
@@ -22,14 +24,35 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="action", required=True, metavar="ACTION", help="ce qu'il faut faire"
     )
     listing = actions.add_parser("liste", aliases=["list"], help="les messages en échec")
-    listing.set_defaults(run=_list)
+    listing.set_defaults(run=_guarded(_list))
     again = actions.add_parser("relance", aliases=["retry"], help="les remet en file d'envoi")
     again.add_argument("ids", nargs="*", type=int, metavar="ID", help="numéros des messages")
     again.add_argument("--toutes", "--all", action="store_true", help="tous les messages en échec")
-    again.set_defaults(run=_retry)
+    again.set_defaults(run=_guarded(_retry))
     drop = actions.add_parser("supprime", aliases=["drop"], help="les abandonne (gardés, comptés)")
     drop.add_argument("ids", nargs="+", type=int, metavar="ID", help="numéros des messages")
-    drop.set_defaults(run=_drop)
+    drop.set_defaults(run=_guarded(_drop))
+
+
+Action = Callable[[argparse.Namespace, Settings], int]
+
+
+def _guarded(action: Action) -> Action:
+    """The action, its database unreachable or its URL unreadable said in French by the
+    error's class (never the URL, which may hold a password), exit code 1."""
+
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            return action(args, settings)
+        except SQLAlchemyError as error:
+            print(
+                "Base de données injoignable : vérifie ANIMATION_DATABASE_URL "
+                f"({type(error).__name__}).",
+                file=sys.stderr,
+            )
+            return 1
+
+    return run
 
 
 def _letters(settings: Settings) -> SqlDeadLetters:
