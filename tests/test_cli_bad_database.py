@@ -1,14 +1,16 @@
-"""A wrong `ANIMATION_DATABASE_URL` (unreadable, unreachable) gets a French sentence and
-exit code 1 from `outbox`: never a Python traceback, never the URL (it may hold a
-password)."""
+"""A wrong `ANIMATION_DATABASE_URL` (unreadable, unreachable, of a kind the bot does not
+keep) gets a French sentence and exit code 1 from `outbox`, `backup` and `restore`: never
+a Python traceback, never the URL (it may hold a password)."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
+from bot.store.backup import BackupError, sqlite_file
 
 PASSWORD = "pw-S3CRET-9f2e"
 UNREADABLE = f"not a url {PASSWORD}"
@@ -39,3 +41,35 @@ def test_outbox_says_the_database_cannot_be_opened(
     assert out == ""
     assert err.startswith("Base de données injoignable : vérifie ANIMATION_DATABASE_URL (")
     assert "Traceback" not in err and PASSWORD not in err
+
+
+def test_an_unreadable_url_is_refused_without_being_repeated() -> None:
+    with pytest.raises(BackupError, match="n'est pas une adresse") as refused:
+        sqlite_file(UNREADABLE)
+    assert PASSWORD not in str(refused.value)
+
+
+def test_a_database_neither_sqlite_nor_postgresql_is_refused() -> None:
+    with pytest.raises(BackupError, match="base mysql"):
+        sqlite_file(f"mysql://bot:{PASSWORD}@db/animation")
+
+
+@pytest.mark.parametrize("command", [["backup", "--out", "sauvegardes"], ["restore", "--from"]])
+def test_backup_and_restore_refuse_an_unreadable_url(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+) -> None:
+    sqlite3.connect(workdir / "animation.db").execute("CREATE TABLE t (x)").connection.close()
+    monkeypatch.setenv("ANIMATION_DATABASE_URL", "sqlite:///animation.db")
+    assert main(["backup", "--out", "gardées"]) == 0
+    (backup,) = (workdir / "gardées").iterdir()
+    capsys.readouterr()
+    monkeypatch.setenv("ANIMATION_DATABASE_URL", UNREADABLE)
+    args = [*command, str(backup)] if command[0] == "restore" else command
+    assert main(args) == 1
+    out, err = capsys.readouterr()
+    assert "n'est pas une adresse de base de données lisible" in err
+    assert "Traceback" not in err and PASSWORD not in out + err
+    assert not (workdir / "sauvegardes").exists()

@@ -21,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 MANIFEST = "manifest.json"
 DATABASE = "database.sqlite3"
@@ -46,10 +47,22 @@ class Copied:
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file of a SQLite database URL; None for another database (PostgreSQL)."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    """The file of a SQLite database URL; None for a PostgreSQL one. Any other (or no URL at
+    all) is refused, without repeating it: it may hold a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise BackupError(
+            "ANIMATION_DATABASE_URL n'est pas une adresse de base de données lisible "
+            "(sqlite:///fichier.db ou postgresql+psycopg://…) : je ne fais rien."
+        ) from None
+    if parsed.get_backend_name() == "postgresql":
         return None
+    if parsed.get_backend_name() != "sqlite":
+        raise BackupError(
+            f"ANIMATION_DATABASE_URL désigne une base {parsed.get_backend_name()} : le bot ne "
+            "sait sauvegarder et restaurer que SQLite et PostgreSQL."
+        )
     if not parsed.database or parsed.database == ":memory:":
         raise BackupError("Une base SQLite en mémoire ne se sauvegarde pas.")
     return Path(parsed.database)
