@@ -4,8 +4,13 @@ with a fresh resolution (it needs uv); this checks the same without the network.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -113,3 +118,42 @@ def test_every_install_path_takes_the_lock() -> None:
         if "pip install" in text:
             assert "--require-hashes -r requirements/main.txt" in text, workflow.name
             assert "pip install ." not in text, workflow.name
+
+
+FAKE_UV = """#!{python}
+# uv as `.ci/lock` sees it: the file it writes over keeps its pins and the hashes found
+# there; a pin without them gets the index's (here: the committed lock's).
+import pathlib, sys
+out = pathlib.Path(sys.argv[sys.argv.index("-o") + 1])
+seed = out.read_text(encoding="utf-8") if out.exists() else ""
+index = pathlib.Path({index!r}) / out.name
+out.write_text(seed if "--hash=" in seed else index.read_text(encoding="utf-8"), "utf-8")
+"""
+
+
+def test_a_hash_changed_by_hand_fails_the_check_and_is_rewritten(tmp_path: Path) -> None:
+    """uv keeps the hashes of the file it writes over: `.ci/lock` must give it the pins only,
+    or a hash altered in a lock would pass the check, and stay after a rewrite."""
+    for name in (".ci/lock", "pyproject.toml", *(f"requirements/{lock}" for lock in LOCKS)):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / name, tmp_path / name)
+    fake = tmp_path / "uv"
+    fake.write_text(FAKE_UV.format(python=sys.executable, index=str(ROOT / "requirements")))
+    fake.chmod(0o755)
+
+    def lock(*args: str) -> subprocess.CompletedProcess[str]:
+        command = ["bash", str(tmp_path / ".ci" / "lock"), *args]
+        env = {**os.environ, "UV": str(fake)}
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+    assert lock("--check").returncode == 0
+    main = tmp_path / "requirements" / "main.txt"
+    genuine = main.read_text(encoding="utf-8")
+    first = re.search(r"--hash=sha256:([0-9a-f]{64})", genuine)
+    assert first is not None
+    main.write_text(genuine.replace(first[1], "0" * 64, 1), encoding="utf-8")
+    checked = lock("--check")
+    assert checked.returncode == 1 and "0" * 64 in checked.stdout
+    assert "requirements/main.txt ne correspond plus" in checked.stderr
+    assert lock().returncode == 0
+    assert main.read_text(encoding="utf-8") == genuine
