@@ -4,6 +4,7 @@ dropped and still counted; nothing but a dead letter is ever touched."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -25,6 +26,7 @@ from tests.fakes import FakeClock, RecordingNotifier
 from tests.stores import ALL, BACKENDS, DRAFT, NOW, fresh_engine, messages
 
 LEASE = timedelta(seconds=20)
+BOT = Path(__file__).resolve().parent.parent / "bot"
 SECRET = "h2-SECRET-d3tails-9f1c"
 REFUSED = DeliveryError("NotEnoughPermissions", retryable=False, status=403)
 
@@ -157,10 +159,19 @@ def test_errors_the_bot_writes_are_shown(written: str) -> None:
         "No such room with id !abc:localhost found.",
         "convention signée avec la DGCL",
         "x" * 200,
+        "404: Unable to find user alice martin",  # letters only, a person in them
+        "Camille Exemple",
     ],
 )
 def test_other_errors_are_masked(written: str) -> None:
     assert shown(written) == MASKED
+
+
+def test_every_sentence_the_bot_writes_as_an_error_is_shown() -> None:
+    """The sentences are listed one by one (`SENTENCES`): a new one must be added there."""
+    source = "".join(path.read_text(encoding="utf-8") for path in BOT.rglob("*.py"))
+    written = set(re.findall(r'DeliveryError\(\s*"([^"{}]+)"', source))
+    assert written and all(shown(sentence) == sentence for sentence in written), written
 
 
 def test_an_error_from_an_earlier_version_is_masked_in_the_list(engine: Engine) -> None:

@@ -22,10 +22,23 @@ from bot.store.outbox import FREED
 from bot.store.tables import outbox
 
 MASKED = "(masqué)"
-# What the bot writes as an error (`DeliveryError`): a status, an error's class, a fixed
-# sentence. Anything else (a server's words, kept by earlier versions) is not shown.
+# The fixed sentences the bot writes as an error (`DeliveryError`'s messages; a test checks
+# that every one in `bot/` is here). Any sentence of letters would let a server's words
+# through, a person's name in them (« Unable to find user alice martin »).
+SENTENCES = (
+    "Matrix not connected yet",
+    "no Mattermost account for this person",
+    "no Tchap account for this person",
+    "the new room is not synced yet",
+    "the post to update is not sent yet",
+    "the post to update is on another platform",
+)
+# What the bot writes as an error: a status, an error's class (one word), a fixed sentence.
+# Anything else (a server's words, kept by earlier versions) is not shown.
 ERROR_SHAPE = re.compile(
-    r"(?:\d{1,3}: )?(?:(?:HTTP|unexpected|error|M_[A-Z_]+) \w+|[A-Za-z][A-Za-z ]{0,79})",
+    r"(?:\d{1,3}: )?(?:(?:HTTP|unexpected|error|M_[A-Z_]+) \w+|[A-Za-z_]\w{0,79}|"
+    + "|".join(re.escape(sentence) for sentence in SENTENCES)
+    + ")",
     re.ASCII,
 )
 
