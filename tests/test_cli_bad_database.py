@@ -1,6 +1,6 @@
 """A wrong `ANIMATION_DATABASE_URL` (unreadable, unreachable, of a kind the bot does not
-keep) gets a French sentence and exit code 1 from `outbox`, `backup` and `restore`: never
-a Python traceback, never the URL (it may hold a password)."""
+keep) gets a French sentence and exit code 1 from `outbox`, `purge`, `backup` and
+`restore`: never a Python traceback, never the URL (it may hold a password)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.store.backup import BackupError, sqlite_file
+from tests.conftest import ROOT
 
 PASSWORD = "pw-S3CRET-9f2e"
 UNREADABLE = f"not a url {PASSWORD}"
@@ -41,6 +42,26 @@ def test_outbox_says_the_database_cannot_be_opened(
     assert out == ""
     assert err.startswith("Base de données injoignable : vérifie ANIMATION_DATABASE_URL (")
     assert "Traceback" not in err and PASSWORD not in err
+
+
+@pytest.mark.parametrize("url", [UNREADABLE, UNREACHABLE])
+@pytest.mark.parametrize("trial", [[], ["--essai"]])
+def test_purge_says_the_database_cannot_be_opened_without_a_trace(
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    trial: list[str],
+) -> None:
+    monkeypatch.setenv("ANIMATION_REGISTRY", str(ROOT / "data" / "referents.yaml"))
+    monkeypatch.setenv("ANIMATION_CATALOG", str(ROOT / "data" / "betagouv"))
+    monkeypatch.setenv("ANIMATION_DATABASE_URL", url)
+    assert main(["purge", *trial]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith("Base de données injoignable : vérifie ANIMATION_DATABASE_URL (")
+    assert err.endswith("). La purge n'est pas faite.\n"), err
+    assert "Traceback" not in err and "trace" not in err and PASSWORD not in err
 
 
 def test_an_unreadable_url_is_refused_without_being_repeated() -> None:

@@ -8,7 +8,6 @@ database unreachable); 2 bad usage (argparse) or configuration (`main`).
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -24,8 +23,6 @@ from bot.core.text import french_date
 from bot.service.settings import Settings
 from bot.store.engine import make_engine, schema_revisions
 from bot.store.requests import SqlStore
-
-log = logging.getLogger(__name__)
 
 MOMENT = "AAAA-MM-JJ[THH:MM]"
 
@@ -123,9 +120,12 @@ def purge_command(args: argparse.Namespace, settings: Settings) -> int:
             return 1
         purge = purge_for(settings, store, lambda: registry, clock, rounds=None)
         done = purge.backlog() if args.dry_run else purge.purge()
-    except SQLAlchemyError:
-        log.exception("purge failed")
-        print("La base de données n'a pas répondu : la purge n'est pas faite.", file=sys.stderr)
+    except SQLAlchemyError as error:  # its class only: no trace, never the URL
+        print(
+            "Base de données injoignable : vérifie ANIMATION_DATABASE_URL "
+            f"({type(error).__name__}). La purge n'est pas faite.",
+            file=sys.stderr,
+        )
         return 1
     day = french_date(clock.now().astimezone(PARIS).date())
     head = f"Purge faite au {day} :"
