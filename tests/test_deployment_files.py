@@ -38,6 +38,7 @@ def test_compose_has_mattermost_postgres_and_the_bot() -> None:
     assert bot["depends_on"]["db"]["condition"] == "service_healthy"
     assert bot["ports"] == ["127.0.0.1:8000:8000"]
     assert "bot-state:/app/state" in bot["volumes"]
+    assert bot["env_file"] == [{"path": ".env", "required": False}]  # all of .env, if there
 
 
 def test_bot_is_configured_for_postgres_and_mattermost() -> None:

@@ -100,8 +100,11 @@ def test_doctor_says_what_to_fix_on_the_matrix_side(tchap: Tchap, tmp_path: Path
     assert "session" not in out  # nothing asked of a server that is not there
 
     fresh = tmp_path / "fresh-store"
-    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(fresh), ANIMATION_MATRIX_PASSWORD="")
+    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(fresh))
     assert code == 0 and "✓ Tchap : pas encore de session" in out
+    # Left empty, as in .env.example, a variable is not set: no password to log in with.
+    code, out = doctor(tchap, ANIMATION_MATRIX_STORE=str(fresh), ANIMATION_MATRIX_PASSWORD="")
+    assert code == 1 and "définis ANIMATION_MATRIX_PASSWORD" in out
     unset = {**matrix_env(tchap.synapse, tchap.home, tchap.bot_id)}
     del unset["ANIMATION_MATRIX_PASSWORD"]
     result = run_cli(

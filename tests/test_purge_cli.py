@@ -109,7 +109,11 @@ def test_trial_then_purge_until_nobody_is_left(tmp_path: Path) -> None:
         ],
     )
     assert dump(tmp_path) == before
-    assert purge(tmp_path, env, "--maintenant", "2027-12-01") == (
+    refused = run_cli(["purge", "--maintenant", "2027-12-01"], workdir=tmp_path, env=env)
+    assert refused.returncode == 2 and "--confirmer" in refused.stderr
+    assert refused.stderr.endswith("Rien n'est changé.\n")
+    assert dump(tmp_path) == before
+    assert purge(tmp_path, env, "--maintenant", "2027-12-01", "--confirmer") == (
         0,
         [
             "Purge faite au 1 décembre 2027 :",
@@ -123,7 +127,7 @@ def test_trial_then_purge_until_nobody_is_left(tmp_path: Path) -> None:
         "- demandes closes à anonymiser : 0",  # closed on 1 December: three months to wait
         "- messages à effacer : 0",
     ]
-    code, said = purge(tmp_path, env, "--maintenant", "2028-03-01")
+    code, said = purge(tmp_path, env, "--maintenant", "2028-03-01", "--confirmer")
     assert (code, said[2:4]) == (0, ["- demandes closes anonymisées : 1", "- messages effacés : 4"])
     # Only the type is left (the figures count each type), which names no one.
     assert set(leaked(dump(tmp_path))) <= {"mal-etre", "MAL-ETRE"}
@@ -148,7 +152,8 @@ def test_a_bad_date_a_broken_registry_a_database_not_current(tmp_path: Path) -> 
     migrate(make_engine(f"sqlite:///{database}"), to="0005")
     result = run_cli(["purge", "--essai"], workdir=tmp_path, env=env)
     assert result.returncode == 1
-    assert result.stderr.startswith("La base n'est pas à jour : lance d'abord")
+    assert result.stderr.startswith("La base n'est pas à jour, et un essai ne change rien")
+    assert "`purge --essai` sur celle-ci" in result.stderr
     assert "anonymised_at" not in columns(database)
     result = run_cli(["purge"], workdir=tmp_path, env=env)
     assert result.returncode == 0 and result.stdout.startswith("Purge faite au ")

@@ -70,6 +70,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "Paris) : avec --essai, pour voir à l'avance ce qu'une date effacera ; sans, "
         "efface vraiment ce qui serait dû à ce moment-là",
     )
+    purge.add_argument(
+        "--confirmer",
+        action="store_true",
+        help="avec --maintenant plus tard qu'aujourd'hui et sans --essai : efface vraiment "
+        "ce qui serait dû à ce moment-là",
+    )
     purge.set_defaults(run=purge_command)
 
 
@@ -99,8 +105,10 @@ def opened_store(settings: Settings, *, dry_run: bool) -> SqlStore | None:
     current, latest = schema_revisions(engine)
     if current != latest:
         print(
-            "La base n'est pas à jour : lance d'abord `animation-bot purge` sans --essai, ou le "
-            "service, qui la mettent à jour.",
+            "La base n'est pas à jour, et un essai ne change rien, pas même son schéma. Pour "
+            "voir ce que la première purge fera : `animation-bot backup`, `animation-bot "
+            "restore` de cette sauvegarde vers une autre base (qu'il met à jour), puis "
+            "`purge --essai` sur celle-ci.",
             file=sys.stderr,
         )
         return None
@@ -114,6 +122,14 @@ def purge_command(args: argparse.Namespace, settings: Settings) -> int:
     if registry is None:
         return 1
     clock = At(args.maintenant) if args.maintenant else SystemClock()
+    if not (args.dry_run or args.confirmer) and clock.now() > SystemClock().now():
+        print(
+            "--maintenant est plus tard qu'aujourd'hui : la purge effacerait dès maintenant ce "
+            "qui ne sera dû qu'à ce moment-là. Ajoute --essai pour compter, ou --confirmer si "
+            "c'est bien ce que tu veux. Rien n'est changé.",
+            file=sys.stderr,
+        )
+        return 2
     try:
         store = opened_store(settings, dry_run=args.dry_run)
         if store is None:
