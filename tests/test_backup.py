@@ -197,6 +197,7 @@ def test_a_database_is_never_restored_over_data_or_under_a_process(tmp_path: Pat
     target = tmp_path / "target.db"
     restore.check_sqlite_target(target, replace=False)  # nothing there yet
     restore.restore_sqlite(folder / DATABASE, target)
+    assert target.stat().st_mode & 0o777 == 0o600
     with pytest.raises(BackupError, match="contient déjà des données"):
         restore.check_sqlite_target(target, replace=False)
     restore.check_sqlite_target(target, replace=True)

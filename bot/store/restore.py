@@ -110,7 +110,10 @@ def restore_sqlite(copy: Path, target: Path) -> None:
     """Write the database `copy` over `target` through the backup API, holding `target`
     exclusively so that no process opens it meanwhile."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    new = not target.exists()
     connection = _exclusive(target)
+    if new:  # personal data: readable by the service's account only, like the backup
+        os.chmod(target, 0o600)
     source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
     try:
         source.backup(connection)
