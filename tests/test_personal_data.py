@@ -177,7 +177,9 @@ def test_every_failure_on_sqlite_leaves_no_personal_data(
         assert_nothing_personal(bot)
         env = {"ANIMATION_REGISTRY": str(tmp_path / "referents.yaml")}
         for moment, done in (("2100-01-01", "closes : 0"), ("2100-06-01", "anonymisées : 0")):
-            purged = run_cli(["purge", "--maintenant", moment], workdir=tmp_path, env=env)
+            purged = run_cli(
+                ["purge", "--maintenant", moment, "--confirmer"], workdir=tmp_path, env=env
+            )
             assert purged.returncode == 0 and done not in purged.stdout, purged.stdout
             assert leaked(purged.stdout + purged.stderr) == []  # the confidential ones, erased
     finally:
