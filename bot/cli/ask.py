@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bot.cli.support import load_directory
+from bot.cli.support import load_directory, unreachable
 from bot.core.clock import SystemClock
 from bot.core.commands import Invocation, respond
 from bot.core.matching.directory import Directory
@@ -80,11 +80,7 @@ def _answer(args: argparse.Namespace, settings: Settings, directory: Directory) 
     try:
         store, _ = open_store(settings)
     except Exception as error:  # any driver error: say which kind, never the URL's password
-        print(
-            f"Base de données injoignable : vérifie ANIMATION_DATABASE_URL "
-            f"({type(error).__name__}).",
-            file=sys.stderr,
-        )
+        print(unreachable(error), file=sys.stderr)
         return None
     try:
         # Offline, there is no platform user id: the username stands for the person.

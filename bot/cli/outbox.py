@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli.support import unreachable
 from bot.service.settings import Settings
 from bot.store.deadletters import DeadLetter, SqlDeadLetters
 from bot.store.engine import make_engine, migrate
@@ -45,11 +46,7 @@ def _guarded(action: Action) -> Action:
         try:
             return action(args, settings)
         except SQLAlchemyError as error:
-            print(
-                "Base de données injoignable : vérifie ANIMATION_DATABASE_URL "
-                f"({type(error).__name__}).",
-                file=sys.stderr,
-            )
+            print(unreachable(error), file=sys.stderr)
             return 1
 
     return run

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli.support import load_registry
+from bot.cli.support import load_registry, unreachable
 from bot.core.clock import PARIS, SystemClock
 from bot.core.requests.retention import Tally
 from bot.core.text import french_date
@@ -137,11 +137,7 @@ def purge_command(args: argparse.Namespace, settings: Settings) -> int:
         purge = purge_for(settings, store, lambda: registry, clock, rounds=None)
         done = purge.backlog() if args.dry_run else purge.purge()
     except SQLAlchemyError as error:  # its class only: no trace, never the URL
-        print(
-            "Base de données injoignable : vérifie ANIMATION_DATABASE_URL "
-            f"({type(error).__name__}). La purge n'est pas faite.",
-            file=sys.stderr,
-        )
+        print(unreachable(error, "La purge n'est pas faite."), file=sys.stderr)
         return 1
     day = french_date(clock.now().astimezone(PARIS).date())
     head = f"Purge faite au {day} :"

@@ -16,6 +16,13 @@ from bot.core.registry.model import (
 from bot.service.settings import Settings
 
 
+def unreachable(error: Exception, then: str = "") -> str:
+    """The database at `ANIMATION_DATABASE_URL` could not be used: said by the error's class,
+    never its message or the URL (either may hold a password)."""
+    said = f"Base de données injoignable : vérifie ANIMATION_DATABASE_URL ({type(error).__name__})."
+    return f"{said} {then}" if then else said
+
+
 def load_directory(settings: Settings) -> Directory | None:
     registry = load_registry(settings)
     return None if registry is None else Directory.of(registry)

@@ -9,8 +9,9 @@ never which request, never a word of one.
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 
 from bot.core.clock import Clock
 from bot.core.people import Platform
@@ -73,8 +74,8 @@ class Purge:
         self._tell(done)
         return done
 
-    def _batches(self) -> range:
-        return range(self.rounds if self.rounds is not None else 1_000_000)
+    def _batches(self) -> Iterable[int]:
+        return itertools.count() if self.rounds is None else range(self.rounds)
 
     def _repeat(self, step: Callable[[], Tally], size: Callable[[Tally], int]) -> Tally:
         """Run `step` until a batch comes back short (`size` says how full it was)."""
